@@ -1,0 +1,23 @@
+"""The aiohttp application factory."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from api.errors import error_middleware
+from api.keys import SERVICES
+from api.openapi import add_routes, build_openapi
+from api.routes import route_tables
+from api.routes.docs import add_docs_routes
+from services.container import Services
+
+VERSION = "0.1.0"
+
+
+def create_app(services: Services) -> web.Application:
+    app = web.Application(middlewares=[error_middleware])
+    app[SERVICES] = services
+    tables = route_tables()
+    add_routes(app, tables)
+    add_docs_routes(app, build_openapi(tables, title="ftpgram", version=VERSION))
+    return app

@@ -1,0 +1,21 @@
+"""Typed keys for what the app and requests carry."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from services.container import Services
+from services.users import UserView
+
+SERVICES = web.AppKey("services", Services)
+# Set on the request by `api.auth` once the caller is known.
+USER_KEY = "ftpgram_user"
+
+
+def services_of(request: web.Request) -> Services:
+    return request.app[SERVICES]
+
+
+def user_of(request: web.Request) -> UserView:
+    user: UserView = request[USER_KEY]
+    return user

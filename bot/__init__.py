@@ -1,0 +1,1 @@
+"""The Telegram edge: parses updates, calls one service, renders texts and keyboards."""

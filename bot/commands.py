@@ -1,0 +1,26 @@
+"""The bot's command menu, per language and role."""
+
+from __future__ import annotations
+
+from aiogram.types import BotCommand
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import lazy_gettext as __
+
+from services.users import SUPPORTED_LANGUAGES
+
+# (command, description); descriptions are translated when the menu is built.
+USER_COMMANDS = [
+    ("start", __("Register or see where you stand")),
+    ("help", __("What this bot can do")),
+]
+ADMIN_COMMANDS: list[tuple[str, object]] = []
+
+
+def commands_for(i18n: I18n, language: str, *, is_admin: bool = False) -> list[BotCommand]:
+    entries = USER_COMMANDS + (ADMIN_COMMANDS if is_admin else [])
+    with i18n.context(), i18n.use_locale(language):
+        return [BotCommand(command=name, description=str(text)) for name, text in entries]
+
+
+def menu_languages() -> tuple[str, ...]:
+    return SUPPORTED_LANGUAGES

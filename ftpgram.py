@@ -1,0 +1,225 @@
+"""ftpgram's command line and composition root: the one module that wires settings, database,
+services, bot, web app and scheduler together.
+
+    ftpgram run       start the bot, the HTTP API and the scheduler in one process
+    ftpgram migrate   apply the database migrations and exit
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiohttp import web
+
+from api.app import create_app
+from bot.factory import (
+    BotProbe,
+    add_webhook_route,
+    create_bot,
+    create_dispatcher,
+    set_default_commands,
+    webhook_secret,
+)
+from bot.i18n import create_i18n
+from services import db
+from services.container import Services, build_services
+from services.errors import ConfigError
+from services.logs import LogWriter, configure_logging
+from services.scheduler import create_scheduler, schedule_jobs
+from services.settings import Settings, load_settings
+
+log = logging.getLogger("ftpgram")
+
+NO_TOKEN = (
+    "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (https://t.me/BotFather), "
+    "then put its token in .env or the environment: BOT_TOKEN=123456789:AA..."
+)
+
+
+class StartupError(Exception):
+    """The service cannot start; the message is one line for the operator."""
+
+
+class Application:
+    """Bot, HTTP API and scheduler on one event loop, started and stopped together."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.services: Services | None = None
+        self.bot: Bot | None = None
+        self.dispatcher: Dispatcher | None = None
+        self.runner: web.AppRunner | None = None
+        self.scheduler = create_scheduler()
+        self.log_writer: LogWriter | None = None
+        self._polling: asyncio.Task[None] | None = None
+
+    @property
+    def port(self) -> int:
+        """The port the HTTP server listens on (useful when API_PORT=0)."""
+        assert self.runner is not None
+        return int(self.runner.addresses[0][1])
+
+    async def start(self) -> None:
+        settings = self.settings
+        database_handler = configure_logging(
+            settings.log_level, settings.log_file, settings.secret_values()
+        )
+        applied = await open_database(settings)
+        self.log_writer = LogWriter(database_handler)
+        self.log_writer.start()
+        if applied:
+            log.info("Applied migrations: %s", ", ".join(applied))
+
+        self.bot = bot = create_bot(settings)
+        probe = BotProbe(bot)
+        self.services = services = build_services(
+            settings, bot_probe=probe, scheduler_probe=lambda: self.scheduler.running
+        )
+        await services.users.sync_admins()
+        i18n = create_i18n()
+        self.dispatcher = dispatcher = create_dispatcher(services, i18n)
+
+        try:
+            me = await bot.get_me()
+        except TelegramUnauthorizedError:
+            raise StartupError(
+                "BOT_TOKEN was rejected by Telegram: check it with @BotFather"
+            ) from None
+        except TelegramNetworkError as exc:
+            # Telegram being unreachable must not keep the API down; polling retries by itself.
+            log.warning("Telegram is not reachable at %s: %s", settings.telegram_api_url, exc)
+            probe.record(False)
+        else:
+            probe.record(True)
+            log.info("Signed in to Telegram as @%s", me.username)
+            await set_default_commands(bot, i18n)
+
+        schedule_jobs(self.scheduler, services)
+        self.scheduler.start()
+
+        app = create_app(services)
+        if settings.webhook_url:
+            add_webhook_route(app, dispatcher, bot, settings)
+        self.runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, settings.api_host, settings.api_port)
+        try:
+            await site.start()
+        except OSError as exc:
+            raise StartupError(
+                f"API_HOST/API_PORT: cannot listen on {settings.api_host}:{settings.api_port}: "
+                f"{exc.strerror}"
+            ) from None
+        log.info("HTTP API listening on http://%s:%d", settings.api_host, self.port)
+
+        if settings.webhook_url:
+            await bot.set_webhook(
+                settings.webhook_url,
+                secret_token=webhook_secret(settings),
+                allowed_updates=dispatcher.resolve_used_update_types(),
+            )
+            log.info("Receiving updates by webhook")
+        else:
+            with contextlib.suppress(TelegramNetworkError):
+                # Polling and webhooks exclude each other; a leftover webhook would block polling.
+                await bot.delete_webhook(drop_pending_updates=False)
+            self._polling = asyncio.create_task(
+                dispatcher.start_polling(
+                    bot,
+                    handle_signals=False,
+                    close_bot_session=False,
+                    allowed_updates=dispatcher.resolve_used_update_types(),
+                ),
+                name="telegram-polling",
+            )
+            log.info("Receiving updates by long polling")
+
+    async def stop(self) -> None:
+        if self._polling is not None and self.dispatcher is not None:
+            with contextlib.suppress(RuntimeError):
+                await self.dispatcher.stop_polling()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+            self._polling = None
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self.bot is not None:
+            await self.bot.session.close()
+            self.bot = None
+        log.info("Stopped")
+        if self.log_writer is not None:
+            await self.log_writer.stop()
+            self.log_writer = None
+        await db.close()
+
+
+async def serve(settings: Settings) -> None:
+    """Run until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    application = Application(settings)
+    try:
+        await application.start()
+        await stop.wait()
+        log.info("Stopping on signal")
+    finally:
+        await application.stop()
+
+
+async def open_database(settings: Settings) -> list[str]:
+    """Connect and migrate; returns the migrations applied now."""
+    try:
+        return await db.migrate(settings.database)
+    except Exception as exc:
+        # The URL holds the password: name the key, never the value.
+        raise StartupError(f"DATABASE_URL: cannot open the database: {exc}") from exc
+
+
+async def migrate_only(settings: Settings) -> list[str]:
+    try:
+        return await open_database(settings)
+    finally:
+        await db.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ftpgram", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the bot, the HTTP API and the scheduler")
+    commands.add_parser("migrate", help="apply database migrations and exit")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.command == "migrate":
+            applied = asyncio.run(migrate_only(settings))
+            print(
+                f"Applied {len(applied)} migration(s)"
+                + (": " + ", ".join(applied) if applied else "")
+            )
+            return 0
+        if settings.bot_token is None:
+            raise StartupError(NO_TOKEN)
+        asyncio.run(serve(settings))
+    except (ConfigError, StartupError) as exc:
+        print(f"ftpgram: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

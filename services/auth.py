@@ -1,0 +1,40 @@
+"""API tokens: opaque random strings, stored only as SHA-256, resolved to a user per request."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from services.errors import Forbidden, Unauthorized
+from services.models import ApiToken
+from services.users import UserView
+
+TOKEN_PREFIX = "ftg_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuthService:
+    async def issue_token(self, user_id: int, label: str = "") -> str:
+        """A new token for a user; the caller shows it once, we keep only its hash."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        await ApiToken.create(user_id=user_id, token_hash=hash_token(token), label=label[:100])
+        return token
+
+    async def authenticate(self, token: str) -> UserView:
+        """The active user a bearer token belongs to."""
+        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            raise Unauthorized("The access token is not valid.", code="invalid_token")
+        row = await ApiToken.get_or_none(token_hash=hash_token(token)).select_related("user")
+        if row is None:
+            raise Unauthorized("The access token is not valid.", code="invalid_token")
+        if not row.user.is_active:
+            raise Forbidden("Your account is not active yet.", code="inactive_user")
+        now = datetime.now(UTC)
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+            await ApiToken.filter(id=row.id).update(last_used_at=now)
+        return UserView.of(row.user)

@@ -1,0 +1,64 @@
+"""Tortoise models: the database is ftpgram's source of truth.
+
+This module has no side effects on import: aerich and the tests import it freely.
+Edges never receive these objects; services turn them into plain views.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class User(Model):
+    """A person, known by Telegram id, by login and password, or both."""
+
+    id = fields.IntField(primary_key=True)
+    telegram_id = fields.BigIntField(unique=True, null=True)
+    telegram_username = fields.CharField(max_length=64, null=True)
+    login = fields.CharField(max_length=20, unique=True, null=True)
+    full_name = fields.CharField(max_length=200, default="")
+    email = fields.CharField(max_length=254, null=True)
+    password_hash = fields.CharField(max_length=255, null=True)
+    is_admin = fields.BooleanField(default=False)
+    is_active = fields.BooleanField(default=False)
+    # None means the default quota from the settings.
+    storage_quota = fields.BigIntField(null=True)
+    language = fields.CharField(max_length=8, default="en")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "user"
+
+
+class ApiToken(Model):
+    """An opaque bearer token; only its SHA-256 is stored."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="api_tokens", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    label = fields.CharField(max_length=100, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_token"
+
+
+class LogEntry(Model):
+    """One server event, as written by the database log handler."""
+
+    id = fields.BigIntField(primary_key=True)
+    created_at = fields.DatetimeField(db_index=True)
+    level = fields.SmallIntField(db_index=True)
+    logger = fields.CharField(max_length=100)
+    message = fields.TextField()
+    user_id = fields.IntField(null=True, db_index=True)
+    station_id = fields.IntField(null=True)
+    download_id = fields.IntField(null=True)
+
+    class Meta:
+        table = "log_entry"

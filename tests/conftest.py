@@ -1,0 +1,164 @@
+"""The shared test harness: databases (SQLite and a real PostgreSQL), the fake Telegram server,
+real FTP servers, and the whole application started in-process.
+
+Every test that takes `database_url` (directly or through `db`, `services` or `application`) runs
+twice: once on SQLite, once on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from ftpgram import Application
+from services import db
+from services.container import Services, build_services
+from services.settings import Settings, load_settings
+from tests.ftp_servers import Certificates, certificates
+from tests.pg import Cluster, temporary_cluster
+from tests.telegram_fake import FakeTelegram
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+def run_in_thread(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run async setup from a sync session fixture, which may be created inside a running loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+TEMPLATE_DB = "ftpgram_template"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A developer's own settings (environment, .env) never leak into a test."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    with temporary_cluster() as cluster:
+        run_in_thread(_create_template(cluster))
+        yield cluster
+
+
+async def _create_template(cluster: Cluster) -> None:
+    connection = await asyncpg.connect(cluster.url("postgres"))
+    try:
+        await connection.execute(f'CREATE DATABASE "{TEMPLATE_DB}"')
+    finally:
+        await connection.close()
+    await db.migrate(cluster.url(TEMPLATE_DB))
+    await db.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    url = f"sqlite://{path}"
+
+    async def build() -> None:
+        await db.migrate(url)
+        await db.close()
+
+    run_in_thread(build())
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty, migrated database of its own for each test."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite://{path}"
+        return
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = await asyncpg.connect(cluster.url("postgres"))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"')
+        yield cluster.url(name)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def connected(database_url: str) -> AsyncIterator[str]:
+    """The database, connected for the models; closed after the test."""
+    await db.connect(database_url)
+    yield database_url
+    await db.close()
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def settings(database_url: str, telegram: FakeTelegram, tmp_path: Path) -> Settings:
+    return load_settings(
+        _env_file=None,
+        bot_token=telegram.token,
+        telegram_api_url=telegram.base_url,
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        api_port=0,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        admin_ids="900001",
+    )
+
+
+@pytest.fixture
+async def services(settings: Settings, connected: str) -> Services:
+    async def bot_ok() -> bool:
+        return True
+
+    return build_services(settings, bot_probe=bot_ok, scheduler_probe=lambda: True)
+
+
+@pytest.fixture
+async def application(settings: Settings) -> AsyncIterator[Application]:
+    """The whole service (bot polling the fake Telegram, HTTP API, scheduler) in this process."""
+    app = Application(settings)
+    try:
+        await app.start()
+        yield app
+    finally:
+        await app.stop()
+
+
+@pytest.fixture
+def api_url(application: Application) -> str:
+    return f"http://127.0.0.1:{application.port}"
+
+
+@pytest.fixture(scope="session")
+def certs() -> Iterator[Certificates]:
+    with certificates() as bundle:
+        yield bundle
+
+
+@pytest.fixture
+def ftp_root(tmp_path: Path) -> Path:
+    root = tmp_path / "ftp-root"
+    root.mkdir()
+    os.chmod(root, 0o755)
+    return root
