@@ -9,7 +9,7 @@ from services.users import UserView
 
 SERVICES = web.AppKey("services", Services)
 # Set on the request by `api.auth` once the caller is known.
-USER_KEY = "ftpgram_user"
+USER_KEY = web.RequestKey("user", UserView)
 
 
 def services_of(request: web.Request) -> Services:
@@ -17,5 +17,4 @@ def services_of(request: web.Request) -> Services:
 
 
 def user_of(request: web.Request) -> UserView:
-    user: UserView = request[USER_KEY]
-    return user
+    return request[USER_KEY]

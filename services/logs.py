@@ -182,9 +182,11 @@ class LogWriter:
 def configure_logging(level: str, log_file: Path | None, secrets: Sequence[str]) -> DatabaseHandler:
     """Install the console, file and database handlers on the root logger."""
     root = logging.getLogger()
+    # Replace only what an earlier call installed; handlers of others (pytest's) stay.
     for handler in list(root.handlers):
-        root.removeHandler(handler)
-        handler.close()
+        if getattr(handler, "ftpgram", False):
+            root.removeHandler(handler)
+            handler.close()
     root.setLevel(level)
     redactor = RedactingFilter(secrets)
     formatter = logging.Formatter(FORMAT)
@@ -199,6 +201,7 @@ def configure_logging(level: str, log_file: Path | None, secrets: Sequence[str])
     database = DatabaseHandler()
     handlers.append(database)
     for handler in handlers:
+        handler.ftpgram = True  # type: ignore[attr-defined]
         handler.addFilter(redactor)
         handler.setFormatter(formatter)
         root.addHandler(handler)

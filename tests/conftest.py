@@ -35,6 +35,7 @@ def run_in_thread(coroutine: Coroutine[Any, Any, None]) -> None:
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, coroutine).result()
 
+
 TEMPLATE_DB = "ftpgram_template"
 
 

@@ -191,7 +191,7 @@ def vsftpd_server(root: Path, *, tls: Tls, certs: Certificates) -> Iterator[FtpE
             "anon_root": str(root),
             "no_anon_password": "YES",
             "anon_world_readable_only": "NO",
-            "ftp_username": "nobody",
+            "ftp_username": "ftp",  # vsftpd enters this user's home before anon_root
             "nopriv_user": "nobody",
             "secure_chroot_dir": str(empty),
             "seccomp_sandbox": "NO",
@@ -302,4 +302,10 @@ def reference_listing(endpoint: FtpEndpoint) -> list[bytes]:
         client.login(endpoint.login, endpoint.password)
         if isinstance(client, ftplib.FTP_TLS):
             client.prot_p()
-        return sorted(name.encode("latin-1") for name in client.nlst())
+        try:
+            names = client.nlst()
+        except ftplib.error_perm as error:
+            if not str(error).startswith("502"):
+                raise
+            names = [name for name, _facts in client.mlsd()]  # aioftp's server has no NLST
+        return sorted(name.encode("latin-1") for name in names)

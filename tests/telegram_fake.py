@@ -517,6 +517,8 @@ class FakeTelegram:
 
     async def _send_file(self, params: dict[str, Any], kind: str) -> dict[str, Any]:
         upload = params.get(kind)
+        if isinstance(upload, str) and upload.startswith("attach://"):
+            upload = params.get(upload.removeprefix("attach://"))
         if isinstance(upload, dict):
             file_id = self._store_file(upload["content"])
             size, name = len(upload["content"]), upload["filename"]

@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from bot import texts
 from services.users import UserView
 
+
 async def unknown_message(message: Message, user: UserView | None) -> None:
     await message.answer(texts.unknown_input() if user else texts.not_registered())
 

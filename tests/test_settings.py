@@ -1,0 +1,99 @@
+"""Settings: defaults, derived values, the kept secret key, and one clear line per bad key."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from services.errors import ConfigError
+from services.settings import load_settings
+
+
+def test_defaults_follow_the_data_directory(tmp_path: Path) -> None:
+    settings = load_settings(_env_file=None, data_dir=tmp_path)
+    assert settings.database == f"sqlite://{tmp_path / 'ftpgram.sqlite3'}"
+    assert settings.storage == tmp_path / "storage"
+    assert settings.log_file == tmp_path / "ftpgram.log"
+    assert settings.base_url == "http://127.0.0.1:8080"
+    assert settings.telegram_api_url == "https://api.telegram.org"
+    assert settings.webhook_url is None and settings.bot_token is None
+
+
+def test_secret_key_is_generated_once_with_mode_0600(tmp_path: Path) -> None:
+    first = load_settings(_env_file=None, data_dir=tmp_path)
+    key_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    second = load_settings(_env_file=None, data_dir=tmp_path)
+    assert first.secret == second.secret and len(first.secret) >= 32
+
+
+def test_env_file_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text("ADMIN_IDS=1, 2;3\nLOG_LEVEL=debug\nAPI_PORT=9000\n")
+    monkeypatch.setenv("API_PORT", "9100")
+    settings = load_settings(data_dir=tmp_path)
+    assert settings.admin_ids == {1, 2, 3}
+    assert settings.log_level == "DEBUG"
+    assert settings.api_port == 9100  # the environment wins over .env
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("API_PORT", "eighty", "API_PORT: Input should be a valid integer"),
+        ("ADMIN_IDS", "12,bob", "ADMIN_IDS: must be comma-separated Telegram ids"),
+        ("TELEGRAM_API_URL", "ftp://x", "TELEGRAM_API_URL: must be an http:// or https:// URL"),
+        ("WEBHOOK_URL", "http://bot.example.org/hook", "WEBHOOK_URL: must be an https:// URL"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL:"),
+        ("DATABASE_URL", "mysql://u:hunter2@h/db", "DATABASE_URL: must start with sqlite://"),
+        ("BOT_TOKEN", "not-a-token", "BOT_TOKEN: must look like"),
+    ],
+)
+def test_a_malformed_value_names_its_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None, data_dir=tmp_path)
+    message = str(caught.value)
+    assert expected in message
+    assert "hunter2" not in message and "\n" not in message
+
+
+def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ftpgram", *args],
+        env={**os.environ, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_run_without_a_token_says_where_to_get_one(tmp_path: Path) -> None:
+    result = run_cli("run", env={"DATA_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "BOT_TOKEN is not set" in result.stderr and "@BotFather" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_setting_stops_the_start_with_one_line(tmp_path: Path) -> None:
+    result = run_cli("run", env={"API_PORT": "x", "BOT_TOKEN": "1:A"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "ftpgram: API_PORT: Input should be a valid integer, unable to parse string as an "
+        "integer (got 'x')"
+    ]
+
+
+def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    env = {"BOT_TOKEN": "1:A", "DATABASE_URL": "postgres://u:hunter2@127.0.0.1:1/none"}
+    result = run_cli("migrate", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("ftpgram: DATABASE_URL: cannot open the database")
+    assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
