@@ -29,6 +29,7 @@ from bot.factory import (
     webhook_secret,
 )
 from bot.i18n import create_i18n
+from bot.notifier import BotNotifier
 from services import db
 from services.container import Services, build_services
 from services.errors import ConfigError
@@ -80,11 +81,14 @@ class Application:
 
         self.bot = bot = create_bot(settings)
         probe = BotProbe(bot)
+        i18n = create_i18n()
         self.services = services = build_services(
-            settings, bot_probe=probe, scheduler_probe=lambda: self.scheduler.running
+            settings,
+            notifier=BotNotifier(bot, i18n),
+            bot_probe=probe,
+            scheduler_probe=lambda: self.scheduler.running,
         )
         await services.users.sync_admins()
-        i18n = create_i18n()
         self.dispatcher = dispatcher = create_dispatcher(services, i18n)
 
         try:

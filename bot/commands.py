@@ -11,9 +11,14 @@ from services.users import SUPPORTED_LANGUAGES
 # (command, description); descriptions are translated when the menu is built.
 USER_COMMANDS = [
     ("start", __("Register or see where you stand")),
+    ("code", __("A one-time code for the web and the API")),
+    ("account", __("Your account and API tokens")),
     ("help", __("What this bot can do")),
+    ("cancel", __("Stop the current form")),
 ]
-ADMIN_COMMANDS: list[tuple[str, object]] = []
+ADMIN_COMMANDS = [
+    ("admin", __("Users and their activation")),
+]
 
 
 def commands_for(i18n: I18n, language: str, *, is_admin: bool = False) -> list[BotCommand]:

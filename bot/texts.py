@@ -1,20 +1,53 @@
-"""Texts the bot sends: pure functions from data to HTML, every outside string escaped."""
+"""Texts the bot sends: pure functions from data to HTML, every outside string escaped.
+
+Each function renders in the current i18n locale (the recipient's language).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
-from services.users import UserView
+from services.auth import TokenView
+from services.errors import AppError
+from services.users import UserPage, UserView
+
+
+def _name(user: UserView) -> str:
+    return escape(user.display_name)
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+
+
+def _bytes(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def state_label(user: UserView) -> str:
+    if user.is_active:
+        return _("active")
+    if user.rejected:
+        return _("declined")
+    return _("waiting for activation")
 
 
 def welcome(user: UserView, *, created: bool) -> str:
-    name = escape(user.full_name or user.telegram_username or "")
+    name = _name(user)
     if user.is_admin:
         return _("Hello, {name}! You are an administrator of ftpgram.").format(name=name)
     if user.is_active:
         return _("Hello, {name}! Your account is active.").format(name=name)
+    if user.rejected:
+        return _("Hello, {name}! An administrator declined your registration.").format(name=name)
     if created:
         return _(
             "Hello, {name}! You are registered. An administrator has to activate your account; "
@@ -25,12 +58,161 @@ def welcome(user: UserView, *, created: bool) -> str:
     )
 
 
-def help_text() -> str:
+def help_text(user: UserView | None) -> str:
+    lines = [
+        _("ftpgram brings files from satellite receiving stations to you."),
+        "",
+        _("/start — register or see where you stand"),
+        _("/code — a one-time code for the web pages and the API"),
+        _("/account — your account and API tokens"),
+        _("/help — this message"),
+    ]
+    if user is not None and user.is_admin:
+        lines.insert(-1, _("/admin — users: activate, deactivate, administrators"))
+    return "\n".join(lines)
+
+
+def login_code(code: str, minutes: int) -> str:
     return _(
-        "ftpgram brings files from satellite receiving stations to you.\n\n"
-        "/start — register or see where you stand\n"
-        "/help — this message"
+        "Your sign-in code: <code>{code}</code>\n"
+        "It works once, for {minutes} minutes. Never share it: ftpgram staff will not ask for it."
+    ).format(code=code, minutes=minutes)
+
+
+def not_active() -> str:
+    return _("Your account is not active yet. An administrator has to activate it first.")
+
+
+def new_user_notice(user: UserView) -> str:
+    contact = f" (@{escape(user.telegram_username)})" if user.telegram_username else ""
+    if user.login:
+        contact += " " + _("login {login}").format(login=escape(user.login))
+    return _("New user: {name}{contact}. Activate the account?").format(
+        name=_name(user), contact=contact
     )
+
+
+def decided_notice(user: UserView, actor: UserView | None) -> str:
+    by = _name(actor) if actor else "—"
+    if user.is_active:
+        return _("New user {name}: activated by {admin}.").format(name=_name(user), admin=by)
+    if user.rejected:
+        return _("New user {name}: declined by {admin}.").format(name=_name(user), admin=by)
+    return _("New user {name}: deactivated by {admin}.").format(name=_name(user), admin=by)
+
+
+def account_changed(user: UserView) -> str:
+    if user.is_active:
+        return _("Your account is active now. Send /help to see what you can do.")
+    if user.rejected:
+        return _("An administrator declined your registration.")
+    return _("An administrator deactivated your account.")
+
+
+def user_list(page: UserPage) -> str:
+    header = _("Users: {total} (page {page} of {pages})").format(
+        total=page.total, page=page.page, pages=page.pages
+    )
+    lines = [f"<b>{header}</b>"]
+    for user in page.items:
+        role = " ★" if user.is_admin else ""
+        lines.append(f"• {_name(user)}{role} — {state_label(user)}")
+    return "\n".join(lines)
+
+
+def user_card(user: UserView, quota: int) -> str:
+    rows = [
+        f"<b>{_name(user)}</b>",
+        _("State: {state}").format(state=state_label(user)),
+        _("Administrator: {flag}").format(flag=_("yes") if user.is_admin else _("no")),
+        _("Telegram: {value}").format(
+            value=f"@{escape(user.telegram_username)}"
+            if user.telegram_username
+            else (user.telegram_id or "—")
+        ),
+        _("Login: {value}").format(value=escape(user.login) if user.login else "—"),
+        _("Email: {value}").format(value=escape(user.email) if user.email else "—"),
+        _("Quota: {value}").format(value=_bytes(quota)),
+        _("Registered: {value}").format(value=_when(user.created_at)),
+        _("Last seen: {value}").format(value=_when(user.last_seen_at)),
+    ]
+    return "\n".join(rows)
+
+
+def confirm_delete_user(user: UserView) -> str:
+    return _("Delete {name} and everything they have stored? This cannot be undone.").format(
+        name=_name(user)
+    )
+
+
+def user_deleted(name: str) -> str:
+    return _("{name} was deleted.").format(name=escape(name))
+
+
+def account(user: UserView, quota: int) -> str:
+    return _("<b>Your account</b>") + "\n" + user_card(user, quota)
+
+
+def tokens(items: list[TokenView]) -> str:
+    if not items:
+        return _("You have no API tokens. Sign in to the web pages or the API to get one.")
+    lines = [_("<b>Your API tokens</b>")]
+    for token in items:
+        label = escape(token.label) or _("(no label)")
+        lines.append(
+            _("• {label}: created {created}, last used {used}").format(
+                label=label, created=_when(token.created_at), used=_when(token.last_used_at)
+            )
+        )
+    return "\n".join(lines)
+
+
+def confirm_revoke_all() -> str:
+    return _("Revoke all your API tokens? Every app and browser signed in with them is signed out.")
+
+
+def revoked(count: int) -> str:
+    return _("Revoked tokens: {count}.").format(count=count)
+
+
+def ask_login() -> str:
+    return _(
+        "Send the login you want: 4–20 Latin letters and digits, starting with a letter. "
+        "/cancel stops."
+    )
+
+
+def ask_password() -> str:
+    return _(
+        "Now send a password: at least 6 characters with an upper-case letter, a digit and a "
+        "special character. I delete your message right away."
+    )
+
+
+def credentials_saved(login: str) -> str:
+    return _("Saved. You can sign in with the login {login} and your password.").format(
+        login=f"<code>{escape(login)}</code>"
+    )
+
+
+def confirm_delete_account() -> str:
+    return _("Delete your account and everything you have stored? This cannot be undone.")
+
+
+def account_deleted() -> str:
+    return _("Your account is deleted. Send /start if you want to register again.")
+
+
+def cancelled() -> str:
+    return _("Cancelled.")
+
+
+def nothing_to_cancel() -> str:
+    return _("There is nothing to cancel.")
+
+
+def done() -> str:
+    return _("Done.")
 
 
 def unknown_input() -> str:
@@ -43,3 +225,23 @@ def not_registered() -> str:
 
 def internal_error() -> str:
     return _("Something went wrong on our side. Please try again in a minute.")
+
+
+def error(exc: AppError) -> str:
+    """A service error in plain words of the user's language."""
+    known = {
+        "rate_limited": _("Too many attempts. Please wait a little and try again."),
+        "inactive_user": not_active(),
+        "unknown_user": _("There is no such user."),
+        "self_action": _("You cannot do that to your own account."),
+        "last_admin": _("You are the last administrator; make someone else admin first."),
+        "login_taken": _("This login is taken; choose another."),
+        "already_active": _("This user is already active."),
+        "unknown_token": _("There is no such token."),
+    }
+    if exc.code in known:
+        return known[exc.code]
+    if exc.code == "invalid_input" and getattr(exc, "fields", None):
+        fields = exc.fields  # type: ignore[attr-defined]
+        return "\n".join(f"{escape(k)}: {escape(v)}" for k, v in fields.items())
+    return escape(exc.message)

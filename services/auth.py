@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from services.errors import Forbidden, Unauthorized
+from services.errors import NotFound, Unauthorized
 from services.models import ApiToken
 from services.users import UserView
 
@@ -16,6 +17,14 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class TokenView:
+    id: int
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
 
 
 class AuthService:
@@ -33,8 +42,24 @@ class AuthService:
         if row is None:
             raise Unauthorized("The access token is not valid.", code="invalid_token")
         if not row.user.is_active:
-            raise Forbidden("Your account is not active yet.", code="inactive_user")
+            raise Unauthorized("This account is not active.", code="inactive_user")
         now = datetime.now(UTC)
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
             await ApiToken.filter(id=row.id).update(last_used_at=now)
         return UserView.of(row.user)
+
+    async def tokens(self, user_id: int) -> list[TokenView]:
+        rows = await ApiToken.filter(user_id=user_id).order_by("-created_at", "-id")
+        return [TokenView(r.id, r.label, r.created_at, r.last_used_at) for r in rows]
+
+    async def revoke(self, user_id: int, token_id: int) -> None:
+        """Revoke one of the user's own tokens (someone else's looks like a missing one)."""
+        if not await ApiToken.filter(id=token_id, user_id=user_id).delete():
+            raise NotFound("There is no such token.", code="unknown_token")
+
+    async def revoke_all(self, user_id: int) -> int:
+        deleted: int = await ApiToken.filter(user_id=user_id).delete()
+        return deleted
+
+    async def revoke_presented(self, token: str) -> None:
+        await ApiToken.filter(token_hash=hash_token(token)).delete()

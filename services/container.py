@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from services.accounts import AccountService
+from services.audit import AuditService
 from services.auth import AuthService
+from services.codes import CodeService
 from services.health import HealthService, Probe
 from services.logs import LogService
+from services.ports import Notifier
 from services.settings import Settings
 from services.users import UserService
 
@@ -17,18 +21,36 @@ from services.users import UserService
 class Services:
     settings: Settings
     users: UserService
+    accounts: AccountService
     auth: AuthService
+    codes: CodeService
+    audit: AuditService
     logs: LogService
     health: HealthService
 
 
 def build_services(
-    settings: Settings, *, bot_probe: Probe, scheduler_probe: Callable[[], bool]
+    settings: Settings,
+    *,
+    notifier: Notifier,
+    bot_probe: Probe,
+    scheduler_probe: Callable[[], bool],
 ) -> Services:
+    audit = AuditService()
+    users = UserService(
+        admin_ids=settings.admin_ids,
+        auto_activate=settings.auto_activate,
+        default_quota=int(settings.default_quota),
+        notifier=notifier,
+        audit=audit,
+    )
     return Services(
         settings=settings,
-        users=UserService(admin_ids=settings.admin_ids, auto_activate=settings.auto_activate),
+        users=users,
+        accounts=AccountService(users=users, audit=audit),
         auth=AuthService(),
+        codes=CodeService(secret=settings.secret, notifier=notifier),
+        audit=audit,
         logs=LogService(),
         health=HealthService(bot=bot_probe, scheduler=scheduler_probe),
     )

@@ -27,6 +27,8 @@ class User(Model):
     language = fields.CharField(max_length=8, default="en")
     created_at = fields.DatetimeField(auto_now_add=True)
     last_seen_at = fields.DatetimeField(null=True)
+    # Set when an administrator declined the registration; cleared on activation.
+    rejected_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "user"
@@ -46,6 +48,55 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_token"
+
+
+class LoginCode(Model):
+    """A one-time code; only an HMAC of it is stored."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="login_codes", on_delete=fields.CASCADE
+    )
+    purpose = fields.CharField(max_length=20)
+    code_hmac = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(db_index=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    failed_attempts = fields.SmallIntField(default=0)
+
+    class Meta:
+        table = "login_code"
+        indexes = (("user_id", "purpose", "created_at"),)
+
+
+class AdminNotice(Model):
+    """The message an administrator got about a new user, edited when any admin acts."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="admin_notices", on_delete=fields.CASCADE
+    )
+    admin_telegram_id = fields.BigIntField()
+    message_id = fields.BigIntField()
+
+    class Meta:
+        table = "admin_notice"
+
+
+class AuditEvent(Model):
+    """Who did what, when and from where: sign-ins and administrative actions."""
+
+    id = fields.BigIntField(primary_key=True)
+    created_at = fields.DatetimeField(db_index=True)
+    actor_id = fields.IntField(null=True, db_index=True)
+    action = fields.CharField(max_length=40, db_index=True)
+    target_user_id = fields.IntField(null=True)
+    subject = fields.CharField(max_length=100, null=True, db_index=True)
+    origin = fields.CharField(max_length=64, default="")
+    detail = fields.TextField(default="")
+
+    class Meta:
+        table = "audit_event"
 
 
 class LogEntry(Model):

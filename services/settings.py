@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import ByteSize, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from services.errors import ConfigError
@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     telegram_api_local: bool = False
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     auto_activate: bool = False
+    default_quota: ByteSize = ByteSize(10 * 1024**3)
     data_dir: Path = Path("data")
     database_url: SecretStr | None = None
     storage_dir: Path | None = None

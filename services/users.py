@@ -1,16 +1,26 @@
-"""Users: registration through Telegram, roles, and the plain view edges receive."""
+"""Users: registration (Telegram or login), roles and administration, and the plain view edges
+receive. Administrative actions are audited and reflected on the admins' Telegram notices."""
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from services.models import User
+from services.audit import AuditService
+from services.errors import Conflict, InvalidInput, NotFound
+from services.models import AdminNotice, ApiToken, User
 
+if TYPE_CHECKING:
+    from services.ports import Notifier
+
+log = logging.getLogger(__name__)
 SUPPORTED_LANGUAGES = ("en", "ru")
 # last_seen is a hint for admins, not an audit trail: write it at most this often.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
@@ -34,10 +44,19 @@ class UserView:
     language: str
     created_at: datetime
     last_seen_at: datetime | None
+    rejected: bool = False
+    storage_quota: int | None = None
+    has_password: bool = False
 
     @property
     def state(self) -> str:
-        return "active" if self.is_active else "pending"
+        if self.is_active:
+            return "active"
+        return "rejected" if self.rejected else "pending"
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.login or self.telegram_username or f"#{self.id}"
 
     @classmethod
     def of(cls, user: User) -> UserView:
@@ -53,6 +72,9 @@ class UserView:
             language=user.language,
             created_at=user.created_at,
             last_seen_at=user.last_seen_at,
+            rejected=user.rejected_at is not None,
+            storage_quota=user.storage_quota,
+            has_password=user.password_hash is not None,
         )
 
 
@@ -62,10 +84,35 @@ class Registration:
     created: bool
 
 
+@dataclass(frozen=True)
+class UserPage:
+    items: list[UserView]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
 class UserService:
-    def __init__(self, *, admin_ids: Iterable[int], auto_activate: bool) -> None:
+    def __init__(
+        self,
+        *,
+        admin_ids: Iterable[int],
+        auto_activate: bool,
+        default_quota: int,
+        notifier: Notifier,
+        audit: AuditService,
+    ) -> None:
         self.admin_ids = frozenset(admin_ids)
         self.auto_activate = auto_activate
+        self.default_quota = default_quota
+        self._notifier = notifier
+        self._audit = audit
+
+    # ---- registration ------------------------------------------------------------------
 
     async def register_telegram(
         self,
@@ -102,7 +149,25 @@ class UserService:
                 fields.update(is_admin=True, is_active=True)
             await User.filter(id=user.id).update(**fields)
             await user.refresh_from_db()
-        return Registration(user=UserView.of(user), created=created)
+        view = UserView.of(user)
+        if created:
+            await self._audit.record(
+                "register", actor_id=user.id, target_user_id=user.id, detail="telegram"
+            )
+            await self.announce(view)
+        return Registration(user=view, created=created)
+
+    async def announce(self, user: UserView) -> None:
+        """Ask every admin to decide about a new pending user (one message each)."""
+        if user.is_active:
+            return
+        admins = await User.filter(is_admin=True, is_active=True, telegram_id__not_isnull=True)
+        for admin in admins:
+            message_id = await self._notifier.announce_new_user(UserView.of(admin), user)
+            if message_id is not None:
+                await AdminNotice.create(
+                    user_id=user.id, admin_telegram_id=admin.telegram_id, message_id=message_id
+                )
 
     async def seen_telegram(self, telegram_id: int) -> UserView | None:
         """The user behind a Telegram account, marking them seen; None when not registered."""
@@ -120,10 +185,125 @@ class UserService:
         if not self.admin_ids:
             return 0
         updated: int = await User.filter(telegram_id__in=list(self.admin_ids)).update(
-            is_admin=True, is_active=True
+            is_admin=True, is_active=True, rejected_at=None
         )
         return updated
 
-    async def get(self, user_id: int) -> UserView | None:
+    # ---- lookups -----------------------------------------------------------------------
+
+    async def get(self, user_id: int) -> UserView:
         user = await User.get_or_none(id=user_id)
-        return UserView.of(user) if user else None
+        if user is None:
+            raise NotFound("There is no such user.", code="unknown_user")
+        return UserView.of(user)
+
+    async def by_telegram(self, telegram_id: int) -> UserView:
+        user = await User.get_or_none(telegram_id=telegram_id)
+        if user is None:
+            raise NotFound(
+                "No ftpgram user has this Telegram id; send /start to the bot first.",
+                code="unknown_user",
+            )
+        return UserView.of(user)
+
+    def quota_of(self, user: UserView) -> int:
+        return user.storage_quota if user.storage_quota is not None else self.default_quota
+
+    async def list_users(self, *, page: int = 1, per_page: int = 20) -> UserPage:
+        total = await User.all().count()
+        rows = (
+            await User.all()
+            .order_by("is_active", "-created_at", "-id")
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        return UserPage([UserView.of(u) for u in rows], page, per_page, total)
+
+    # ---- administration ----------------------------------------------------------------
+
+    async def set_active(self, ids: Iterable[int], active: bool, *, actor: UserView) -> list[int]:
+        """Activate or deactivate users; returns the ids that changed."""
+        wanted = sorted(set(ids))
+        if not active and actor.id in wanted:
+            raise Conflict("You cannot deactivate yourself.", code="self_action")
+        rows = await User.filter(id__in=wanted, is_active=not active)
+        changed = [row.id for row in rows]
+        if not changed:
+            return []
+        update: dict[str, object] = {"is_active": active}
+        if active:
+            update["rejected_at"] = None
+        await User.filter(id__in=changed).update(**update)
+        if not active:
+            # A deactivated user's tokens stop working at once, and stay revoked.
+            await ApiToken.filter(user_id__in=changed).delete()
+        action = "activate" if active else "deactivate"
+        for user_id in changed:
+            await self._audit.record(action, actor_id=actor.id, target_user_id=user_id)
+            await self._after_decision(user_id, actor)
+        return changed
+
+    async def reject(self, user_id: int, *, actor: UserView) -> UserView:
+        """Decline a pending registration; the person is told and cannot use ftpgram."""
+        user = await User.get_or_none(id=user_id)
+        if user is None:
+            raise NotFound("There is no such user.", code="unknown_user")
+        if user.is_active:
+            raise Conflict(
+                "This user is already active; deactivate instead.", code="already_active"
+            )
+        await User.filter(id=user_id).update(rejected_at=datetime.now(UTC))
+        await self._audit.record("reject", actor_id=actor.id, target_user_id=user_id)
+        await self._after_decision(user_id, actor)
+        return await self.get(user_id)
+
+    async def _after_decision(self, user_id: int, actor: UserView) -> None:
+        user = await self.get(user_id)
+        notices = await AdminNotice.filter(user_id=user_id)
+        for notice in notices:
+            admin = await User.get_or_none(telegram_id=notice.admin_telegram_id)
+            if admin is not None:
+                await self._notifier.update_new_user_notice(
+                    UserView.of(admin), int(notice.message_id), user, actor
+                )
+        if user.telegram_id is not None:
+            await self._notifier.account_changed(user)
+
+    async def set_admin(self, user_id: int, is_admin: bool, *, actor: UserView) -> UserView:
+        if user_id == actor.id and not is_admin:
+            raise Conflict("You cannot remove your own administrator rights.", code="self_action")
+        user = await self.get(user_id)
+        if is_admin and not user.is_active:
+            raise Conflict(
+                "Activate the user before making them an administrator.", code="inactive_user"
+            )
+        await User.filter(id=user_id).update(is_admin=is_admin)
+        await self._audit.record(
+            "make_admin" if is_admin else "unmake_admin", actor_id=actor.id, target_user_id=user_id
+        )
+        return await self.get(user_id)
+
+    async def set_quota(self, user_id: int, quota: int | None, *, actor: UserView) -> UserView:
+        if quota is not None and quota < 0:
+            raise InvalidInput("The quota cannot be negative.", fields={"quota": "must be >= 0"})
+        await self.get(user_id)
+        await User.filter(id=user_id).update(storage_quota=quota)
+        await self._audit.record(
+            "set_quota", actor_id=actor.id, target_user_id=user_id, detail=str(quota)
+        )
+        return await self.get(user_id)
+
+    async def delete(self, user_id: int, *, actor: UserView) -> None:
+        """Delete a user with everything that belongs to them (tokens, codes, notices...)."""
+        user = await self.get(user_id)
+        if user_id == actor.id and actor.is_admin and not await self._other_admin_exists(user_id):
+            raise Conflict(
+                "You are the last administrator; make someone else admin first.", code="last_admin"
+            )
+        await User.filter(id=user_id).delete()
+        await self._audit.record(
+            "delete_user", actor_id=actor.id, target_user_id=user_id, detail=user.display_name
+        )
+
+    async def _other_admin_exists(self, user_id: int) -> bool:
+        return await User.filter(is_admin=True, is_active=True).exclude(id=user_id).exists()

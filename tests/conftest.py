@@ -19,6 +19,9 @@ from typing import Any
 import asyncpg
 import pytest
 
+from bot.factory import create_bot
+from bot.i18n import create_i18n
+from bot.notifier import BotNotifier
 from ftpgram import Application
 from services import db
 from services.container import Services, build_services
@@ -128,11 +131,20 @@ def settings(database_url: str, telegram: FakeTelegram, tmp_path: Path) -> Setti
 
 
 @pytest.fixture
-async def services(settings: Settings, connected: str) -> Services:
+async def services(settings: Settings, connected: str) -> AsyncIterator[Services]:
+    """The service layer alone, its notices sent by a real bot to the fake Telegram server."""
+
     async def bot_ok() -> bool:
         return True
 
-    return build_services(settings, bot_probe=bot_ok, scheduler_probe=lambda: True)
+    bot = create_bot(settings)
+    yield build_services(
+        settings,
+        notifier=BotNotifier(bot, create_i18n()),
+        bot_probe=bot_ok,
+        scheduler_probe=lambda: True,
+    )
+    await bot.session.close()
 
 
 @pytest.fixture

@@ -653,3 +653,25 @@ class FakeTelegram:
     def commands_for(self, scope: dict[str, Any] | None = None, language: str = "") -> list[str]:
         key = (json.dumps(scope or {"type": "default"}, sort_keys=True), language)
         return [c["command"] for c in self.commands.get(key, [])]
+
+
+async def _serve_forever(port: int) -> None:
+    fake = FakeTelegram()
+    app = web.Application()
+    app.router.add_route("*", "/bot{token}/{method}", fake._handle)
+    app.router.add_get("/file/bot{token}/{path:.+}", fake._download)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    print(f"fake Bot API on http://127.0.0.1:{port} (token {fake.token}); a user writes /start")
+    user = fake.user(777, "Manual", language_code="ru")
+    await fake.send_text(user, "/start")
+    reply = await fake.expect_message(user.id, timeout=3600)
+    print(f"the bot answered: {reply.text}")
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import sys
+
+    asyncio.run(_serve_forever(int(sys.argv[1]) if len(sys.argv) > 1 else 8081))

@@ -1,8 +1,11 @@
 """Routers, one per feature module, in the order the dispatcher tries them:
 
-1. `start`    — /start and /help, open to everyone;
-2. `fallback` — last: anything no other router took.
-Errors from any router are handled by `errors`.
+1. `errors`   — maps errors from any router to a plain answer;
+2. `start`    — /start, /help, /cancel: open to everyone;
+3. `code`     — /code;
+4. `account`  — /account and its form: registered users;
+5. `admin`    — /admin and decisions about users: administrators (router filter);
+6. `fallback` — last: anything no other router took.
 
 Each module builds a fresh Router in `create_router()`: aiogram attaches a router to one
 dispatcher only, and every Dispatcher (one per process, several in the tests) needs its own.
@@ -12,8 +15,15 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import errors, fallback, start
+from bot.handlers import account, admin, code, errors, fallback, start
 
 
 def get_routers() -> list[Router]:
-    return [errors.create_router(), start.create_router(), fallback.create_router()]
+    return [
+        errors.create_router(),
+        start.create_router(),
+        code.create_router(),
+        account.create_router(),
+        admin.create_router(),
+        fallback.create_router(),
+    ]

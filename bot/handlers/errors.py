@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 async def handle_error(event: ErrorEvent) -> None:
     error = event.exception
     if isinstance(error, AppError):
-        text = error.message
+        text = texts.error(error)
     else:
         log.error("Update %s failed", event.update.update_id, exc_info=error)
         text = texts.internal_error()

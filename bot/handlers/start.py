@@ -1,4 +1,4 @@
-"""/start registers the Telegram user; /help says what the bot does."""
+"""/start registers the Telegram user; /help says what the bot does; /cancel leaves any form."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import logging
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, Message
 from aiogram.utils.i18n import I18n
 
 from bot import texts
 from bot.commands import commands_for
 from services.container import Services
+from services.users import UserView
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +39,21 @@ async def start(message: Message, services: Services, bot: Bot, i18n: I18n) -> N
         )
 
 
-async def show_help(message: Message) -> None:
-    await message.answer(texts.help_text())
+async def show_help(message: Message, user: UserView | None) -> None:
+    await message.answer(texts.help_text(user))
+
+
+async def cancel(message: Message, state: FSMContext) -> None:
+    if await state.get_state() is None:
+        await message.answer(texts.nothing_to_cancel())
+        return
+    await state.clear()
+    await message.answer(texts.cancelled())
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(start, CommandStart())
     router.message.register(show_help, Command("help"))
+    router.message.register(cancel, Command("cancel"))
     return router

@@ -1,0 +1,52 @@
+"""Every CallbackData of the bot, in one place: short prefixes, enum actions, ids only.
+
+Telegram allows 64 bytes of callback data; `tests/test_callbacks.py` packs each class with its
+largest values and checks the size.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class UserAdminAction(StrEnum):
+    LIST = "l"
+    OPEN = "o"
+    ACTIVATE = "a"
+    REJECT = "r"
+    DEACTIVATE = "d"
+    MAKE_ADMIN = "m"
+    UNMAKE_ADMIN = "u"
+    DELETE = "x"
+    CONFIRM_DELETE = "X"
+
+
+# The page of buttons on a new-user notice (not a page of the user list).
+NOTICE_PAGE = 0
+
+
+class UserAdminCallback(CallbackData, prefix="ua"):
+    action: UserAdminAction
+    user_id: int = 0
+    page: int = 1
+
+
+class AccountAction(StrEnum):
+    SHOW = "s"
+    TOKENS = "t"
+    REVOKE = "r"
+    REVOKE_ALL = "a"
+    CONFIRM_REVOKE_ALL = "A"
+    CREDENTIALS = "c"
+    DELETE = "x"
+    CONFIRM_DELETE = "X"
+
+
+class AccountCallback(CallbackData, prefix="ac"):
+    action: AccountAction
+    token_id: int = 0
+
+
+ALL_CALLBACKS: tuple[type[CallbackData], ...] = (UserAdminCallback, AccountCallback)

@@ -1,0 +1,10 @@
+"""FSM states for multi-step input. `/cancel` leaves any of them."""
+
+from __future__ import annotations
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class CredentialsForm(StatesGroup):
+    login = State()
+    password = State()

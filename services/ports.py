@@ -1,0 +1,27 @@
+"""Ports: what services need from the outside, as small Protocols the edges implement.
+
+The bot edge implements `Notifier` (rendering each notice in the recipient's language); tests may
+use any object with these methods.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from services.users import UserView
+
+
+class Notifier(Protocol):
+    async def send_login_code(self, user: UserView, code: str, minutes: int) -> None:
+        """Tell `user` their one-time code."""
+
+    async def announce_new_user(self, admin: UserView, user: UserView) -> int | None:
+        """Ask `admin` to activate or reject `user`; returns the message id to update later."""
+
+    async def update_new_user_notice(
+        self, admin: UserView, message_id: int, user: UserView, actor: UserView | None
+    ) -> None:
+        """Show on an earlier announcement what became of `user` and who decided."""
+
+    async def account_changed(self, user: UserView) -> None:
+        """Tell `user` their account was activated, deactivated or declined."""
