@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from api.auth import Handler
 from api.errors import error_middleware
 from api.keys import SERVICES
 from api.openapi import add_routes, build_openapi
 from api.routes import route_tables
 from api.routes.docs import add_docs_routes
+from services.audit import set_origin
 from services.container import Services
 
 VERSION = "0.1.0"
 
 
+@web.middleware
+async def origin_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The caller's address, for the audit log of whatever this request does."""
+    set_origin(request.remote or "")
+    return await handler(request)
+
+
 def create_app(services: Services) -> web.Application:
-    app = web.Application(middlewares=[error_middleware])
+    app = web.Application(middlewares=[error_middleware, origin_middleware])
     app[SERVICES] = services
     tables = route_tables()
     add_routes(app, tables)

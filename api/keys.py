@@ -10,6 +10,7 @@ from services.users import UserView
 SERVICES = web.AppKey("services", Services)
 # Set on the request by `api.auth` once the caller is known.
 USER_KEY = web.RequestKey("user", UserView)
+TOKEN_KEY = web.RequestKey("token", str)
 
 
 def services_of(request: web.Request) -> Services:

@@ -4,6 +4,7 @@ slash), the input parsing, and the OpenAPI document are all derived from that de
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -150,16 +151,22 @@ def build_openapi(tables: Iterable[RouteTable], *, title: str, version: str) -> 
     )
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
+        doc_path = _PATTERN.sub(r"{\1}", endpoint.path)
         operation: dict[str, Any] = {
             "summary": endpoint.summary,
             "tags": [endpoint.tag],
-            "operationId": f"{endpoint.method.lower()}_{endpoint.handler.__name__}",
+            "operationId": endpoint.method.lower() + "_" + re.sub(r"\W+", "_", doc_path).strip("_"),
         }
         if endpoint.auth != "none":
             operation["security"] = [{"bearer": []}]
         parameters = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in _path_params(endpoint.path)
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer" if pattern == r"\d+" else "string"},
+            }
+            for name, pattern in _path_params(endpoint.path)
         ]
         if endpoint.query is not None:
             query_schema = endpoint.query.model_json_schema()
@@ -194,7 +201,7 @@ def build_openapi(tables: Iterable[RouteTable], *, title: str, version: str) -> 
                 "content": {"application/json": {"schema": _ref(ErrorBody)}},
             }
         operation["responses"] = responses
-        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = operation
+        paths.setdefault(doc_path, {})[endpoint.method.lower()] = operation
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
@@ -210,5 +217,14 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def _path_params(path: str) -> list[str]:
-    return [part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")]
+_PATTERN = re.compile(r"\{(\w+)(?::[^}]+)?\}")
+
+
+def _path_params(path: str) -> list[tuple[str, str]]:
+    """(name, regex) of each `{name}` or `{name:regex}` in a route path."""
+    found = []
+    for part in path.split("/"):
+        if part.startswith("{") and part.endswith("}"):
+            name, _, pattern = part[1:-1].partition(":")
+            found.append((name, pattern))
+    return found

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
+
+from services.users import UserView
 
 
 class ErrorDetail(BaseModel):
@@ -24,3 +28,40 @@ class Page(BaseModel):
 class PageQuery(BaseModel):
     page: int = Field(default=1, ge=1)
     per_page: int = Field(default=50, ge=1, le=500)
+
+
+class UserOut(BaseModel):
+    id: int
+    telegram_id: int | None
+    telegram_username: str | None
+    login: str | None
+    full_name: str
+    email: str | None
+    is_admin: bool
+    is_active: bool
+    state: str = Field(description="active, pending or rejected")
+    language: str
+    created_at: datetime
+    last_seen_at: datetime | None
+
+    @classmethod
+    def of(cls, user: UserView) -> UserOut:
+        return cls(
+            id=user.id,
+            telegram_id=user.telegram_id,
+            telegram_username=user.telegram_username,
+            login=user.login,
+            full_name=user.full_name,
+            email=user.email,
+            is_admin=user.is_admin,
+            is_active=user.is_active,
+            state=user.state,
+            language=user.language,
+            created_at=user.created_at,
+            last_seen_at=user.last_seen_at,
+        )
+
+
+class SignedIn(BaseModel):
+    token: str = Field(description="Bearer token; shown once, keep it secret")
+    user: UserOut

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F
 
+from services.audit import AuditService
 from services.errors import Forbidden, InvalidInput, NotFound, RateLimited
 from services.models import LoginCode, User
 from services.ports import Notifier
@@ -32,9 +33,14 @@ SIGN_IN = "sign_in"
 
 
 class CodeService:
-    def __init__(self, *, secret: bytes, notifier: Notifier) -> None:
+    def __init__(self, *, secret: bytes, notifier: Notifier, audit: AuditService) -> None:
         self._secret = secret
         self._notifier = notifier
+        self._audit = audit
+
+    @property
+    def lifetime_seconds(self) -> int:
+        return int(LIFETIME.total_seconds())
 
     def _hmac(self, user_id: int, purpose: str, code: str) -> str:
         message = f"{user_id}:{purpose}:{code}".encode()
@@ -109,4 +115,7 @@ class CodeService:
             raise wrong
         if not user.is_active:
             raise Forbidden("Your account is not active yet.", code="inactive_user")
+        await self._audit.record(
+            "login", actor_id=user.id, target_user_id=user.id, detail=f"code:{purpose}"
+        )
         return UserView.of(user)

@@ -49,7 +49,7 @@ def build_services(
         users=users,
         accounts=AccountService(users=users, audit=audit),
         auth=AuthService(),
-        codes=CodeService(secret=settings.secret, notifier=notifier),
+        codes=CodeService(secret=settings.secret, notifier=notifier, audit=audit),
         audit=audit,
         logs=LogService(),
         health=HealthService(bot=bot_probe, scheduler=scheduler_probe),

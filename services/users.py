@@ -85,6 +85,13 @@ class Registration:
 
 
 @dataclass(frozen=True)
+class Usage:
+    quota: int
+    used: int
+    free: int
+
+
+@dataclass(frozen=True)
 class UserPage:
     items: list[UserView]
     page: int
@@ -197,6 +204,10 @@ class UserService:
             raise NotFound("There is no such user.", code="unknown_user")
         return UserView.of(user)
 
+    async def find_by_telegram(self, telegram_id: int) -> UserView | None:
+        user = await User.get_or_none(telegram_id=telegram_id)
+        return UserView.of(user) if user else None
+
     async def by_telegram(self, telegram_id: int) -> UserView:
         user = await User.get_or_none(telegram_id=telegram_id)
         if user is None:
@@ -208,6 +219,13 @@ class UserService:
 
     def quota_of(self, user: UserView) -> int:
         return user.storage_quota if user.storage_quota is not None else self.default_quota
+
+    async def usage(self, user: UserView) -> Usage:
+        """Quota and use in bytes. Nothing is stored before the storage service exists, so use
+        is zero until files arrive (issue 4 counts the user's file references here)."""
+        quota = self.quota_of(user)
+        used = 0
+        return Usage(quota=quota, used=used, free=max(0, quota - used))
 
     async def list_users(self, *, page: int = 1, per_page: int = 20) -> UserPage:
         total = await User.all().count()

@@ -18,14 +18,19 @@ from typing import Any
 
 import asyncpg
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 
+from api.app import create_app
 from bot.factory import create_bot
 from bot.i18n import create_i18n
 from bot.notifier import BotNotifier
 from ftpgram import Application
 from services import db
 from services.container import Services, build_services
+from services.models import User
 from services.settings import Settings, load_settings
+from services.users import UserView
 from tests.ftp_servers import Certificates, certificates
 from tests.pg import Cluster, temporary_cluster
 from tests.telegram_fake import FakeTelegram
@@ -175,3 +180,34 @@ def ftp_root(tmp_path: Path) -> Path:
     root.mkdir()
     os.chmod(root, 0o755)
     return root
+
+
+@pytest.fixture
+async def client(services: Services) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    """The HTTP API through aiohttp's test client, on the real services."""
+    async with TestClient(TestServer(create_app(services))) as test_client:
+        yield test_client
+
+
+async def make_user(
+    services: Services,
+    telegram_id: int | None = None,
+    *,
+    active: bool = True,
+    admin: bool = False,
+    language: str = "en",
+    name: str = "Test User",
+) -> UserView:
+    """A user as the bot would register them, then activated or made admin in the database."""
+    if telegram_id is None:
+        user = await User.create(full_name=name, is_active=active, is_admin=admin)
+        return UserView.of(user)
+    registration = await services.users.register_telegram(
+        telegram_id, full_name=name, username=None, language_code=language
+    )
+    await User.filter(id=registration.user.id).update(is_active=active, is_admin=admin)
+    return await services.users.get(registration.user.id)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

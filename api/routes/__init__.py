@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from api.openapi import RouteTable
-from api.routes import admin, health
+from api.routes import account, admin, auth, health
 
 
 def route_tables() -> list[RouteTable]:
-    return [health.routes, admin.routes]
+    return [health.routes, auth.routes, account.routes, admin.routes]

@@ -1,4 +1,4 @@
-"""Administration: the server log."""
+"""Administration: users, their activation, rights and quotas; the server log."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Literal
 
 from aiohttp import web
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from api.keys import services_of
-from api.openapi import RouteTable, read_query, respond
-from api.schemas import Page, PageQuery
+from api.keys import services_of, user_of
+from api.openapi import RouteTable, read_body, read_query, respond
+from api.schemas import Page, PageQuery, UserOut
 
 routes = RouteTable(tag="admin")
 
@@ -32,6 +32,38 @@ class LogItem(BaseModel):
 
 class LogPage(Page):
     items: list[LogItem]
+
+
+class AdminUser(UserOut):
+    quota: int
+    used: int
+
+
+class UserPageOut(Page):
+    items: list[AdminUser]
+
+
+class UserPageQuery(PageQuery):
+    per_page: int = Field(default=50, ge=1, le=500)
+
+
+class Ids(BaseModel):
+    ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+class Changed(BaseModel):
+    changed: list[int] = Field(description="ids whose state changed")
+
+
+class AdminUserPatch(BaseModel):
+    is_active: bool | None = None
+    is_admin: bool | None = None
+    quota: int | None = Field(default=None, ge=0, description="bytes; null: the default quota")
+
+
+class QuotaPut(BaseModel):
+    user_id: int
+    quota: int | None = Field(ge=0, description="bytes; null: the default quota")
 
 
 @routes.get(
@@ -60,3 +92,111 @@ async def admin_logs(request: web.Request) -> web.Response:
         for e in entries
     ]
     return respond(LogPage(page=query.page, per_page=query.per_page, total=total, items=items))
+
+
+async def _admin_user(request: web.Request, user_id: int) -> AdminUser:
+    users = services_of(request).users
+    user = await users.get(user_id)
+    usage = await users.usage(user)
+    return AdminUser(**UserOut.of(user).model_dump(), quota=usage.quota, used=usage.used)
+
+
+async def list_users(request: web.Request) -> web.Response:
+    query = read_query(request, UserPageQuery)
+    users = services_of(request).users
+    page = await users.list_users(page=query.page, per_page=query.per_page)
+    items = []
+    for user in page.items:
+        usage = await users.usage(user)
+        items.append(AdminUser(**UserOut.of(user).model_dump(), quota=usage.quota, used=usage.used))
+    return respond(
+        UserPageOut(page=page.page, per_page=page.per_page, total=page.total, items=items)
+    )
+
+
+# One listing under its own path and the paths of seeds 000 and 001.
+for _path, _summary in (
+    ("/api/v1/admin/users/", "Users, paged, with quota, usage, state and last visit"),
+    ("/api/v1/admin/list_users/", "Seed 000: the user list"),
+    ("/api/v1/account/list/", "Seed 001: the user list with quotas"),
+):
+    routes.get(_path, summary=_summary, auth="admin", query=UserPageQuery, response=UserPageOut)(
+        list_users
+    )
+
+
+@routes.post(
+    "/api/v1/admin/activate_users/",
+    summary="Activate users (seed 000)",
+    auth="admin",
+    body=Ids,
+    response=Changed,
+)
+async def activate_users(request: web.Request) -> web.Response:
+    body = await read_body(request, Ids)
+    changed = await services_of(request).users.set_active(body.ids, True, actor=user_of(request))
+    return respond(Changed(changed=changed))
+
+
+@routes.post(
+    "/api/v1/admin/deactivate_users/",
+    summary="Deactivate users (seed 000); their tokens stop working at once",
+    auth="admin",
+    body=Ids,
+    response=Changed,
+    errors=[409],
+)
+async def deactivate_users(request: web.Request) -> web.Response:
+    body = await read_body(request, Ids)
+    changed = await services_of(request).users.set_active(body.ids, False, actor=user_of(request))
+    return respond(Changed(changed=changed))
+
+
+@routes.patch(
+    r"/api/v1/admin/users/{user_id:\d+}/",
+    summary="Change a user's state, admin flag or quota",
+    auth="admin",
+    body=AdminUserPatch,
+    response=AdminUser,
+    errors=[404, 409],
+)
+async def patch_user(request: web.Request) -> web.Response:
+    body = await read_body(request, AdminUserPatch)
+    user_id = int(request.match_info["user_id"])
+    users, actor = services_of(request).users, user_of(request)
+    await users.get(user_id)
+    if body.is_active is not None:
+        await users.set_active([user_id], body.is_active, actor=actor)
+    if body.is_admin is not None:
+        await users.set_admin(user_id, body.is_admin, actor=actor)
+    if "quota" in body.model_fields_set:
+        await users.set_quota(user_id, body.quota, actor=actor)
+    return respond(await _admin_user(request, user_id))
+
+
+@routes.delete(
+    r"/api/v1/admin/users/{user_id:\d+}/",
+    summary="Delete a user with everything they hold",
+    auth="admin",
+    status=204,
+    errors=[404, 409],
+)
+async def delete_user(request: web.Request) -> web.Response:
+    await services_of(request).users.delete(
+        int(request.match_info["user_id"]), actor=user_of(request)
+    )
+    return web.Response(status=204)
+
+
+@routes.put(
+    "/api/v1/account/quota/",
+    summary="Set a user's quota (seed 001, admins)",
+    auth="admin",
+    body=QuotaPut,
+    response=AdminUser,
+    errors=[404],
+)
+async def put_quota(request: web.Request) -> web.Response:
+    body = await read_body(request, QuotaPut)
+    await services_of(request).users.set_quota(body.user_id, body.quota, actor=user_of(request))
+    return respond(await _admin_user(request, body.user_id))
