@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from services.errors import NotFound, Unauthorized
-from services.models import ApiToken
+from services.models import ApiToken, User
 from services.users import UserView
 
 TOKEN_PREFIX = "ftg_"
@@ -46,6 +46,7 @@ class AuthService:
         now = datetime.now(UTC)
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
             await ApiToken.filter(id=row.id).update(last_used_at=now)
+            await User.filter(id=row.user_id).update(last_seen_at=now)
         return UserView.of(row.user)
 
     async def tokens(self, user_id: int) -> list[TokenView]:
