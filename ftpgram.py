@@ -89,6 +89,8 @@ class Application:
             scheduler_probe=lambda: self.scheduler.running,
         )
         await services.users.sync_admins()
+        if swept := services.files.store.sweep_incoming():
+            log.info("Removed %d unfinished uploads left by the last run", swept)
         self.dispatcher = dispatcher = create_dispatcher(services, i18n)
 
         try:

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from services.accounts import AccountService
 from services.audit import AuditService
 from services.auth import AuthService
+from services.blobs import BlobService
 from services.codes import CodeService
+from services.files import FileService
 from services.health import HealthService, Probe
 from services.logs import LogService
 from services.ports import Notifier
 from services.settings import Settings
+from services.storage import LocalBlobStore
 from services.users import UserService
 
 
@@ -25,6 +28,7 @@ class Services:
     auth: AuthService
     codes: CodeService
     audit: AuditService
+    files: FileService
     logs: LogService
     health: HealthService
 
@@ -37,12 +41,14 @@ def build_services(
     scheduler_probe: Callable[[], bool],
 ) -> Services:
     audit = AuditService()
+    blobs = BlobService(LocalBlobStore(settings.storage))
     users = UserService(
         admin_ids=settings.admin_ids,
         auto_activate=settings.auto_activate,
         default_quota=int(settings.default_quota),
         notifier=notifier,
         audit=audit,
+        blobs=blobs,
     )
     return Services(
         settings=settings,
@@ -51,6 +57,12 @@ def build_services(
         auth=AuthService(),
         codes=CodeService(secret=settings.secret, notifier=notifier, audit=audit),
         audit=audit,
+        files=FileService(
+            blobs=blobs,
+            users=users,
+            max_upload=int(settings.max_upload),
+            secret=settings.secret,
+        ),
         logs=LogService(),
         health=HealthService(bot=bot_probe, scheduler=scheduler_probe),
     )

@@ -10,6 +10,7 @@ Services raise these; each edge maps them once: the API to an HTTP status and a 
   - `Forbidden` (403) — known caller, not allowed.
   - `NotFound` (404) — no such object, or not visible to the caller.
   - `Conflict` (409) — the state forbids it (a taken login, a download already running).
+  - `Gone` (410) — it existed but is no longer available (an expired share link).
   - `PayloadTooLarge` (413) — over a configured size limit.
   - `QuotaExceeded` (507) — does not fit the user's storage quota.
   - `RateLimited` (429) — too many requests; `retry_after` in seconds.
@@ -65,6 +66,11 @@ class NotFound(AppError):
 class Conflict(AppError):
     status = 409
     code = "conflict"
+
+
+class Gone(AppError):
+    status = 410
+    code = "gone"
 
 
 class PayloadTooLarge(AppError):

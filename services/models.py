@@ -41,6 +41,7 @@ class ApiToken(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="api_tokens", on_delete=fields.CASCADE
     )
+    user_id: int
     token_hash = fields.CharField(max_length=64, unique=True)
     label = fields.CharField(max_length=100, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -97,6 +98,68 @@ class AuditEvent(Model):
 
     class Meta:
         table = "audit_event"
+
+
+class Blob(Model):
+    """Content stored once, under its SHA-256; `ref_count` counts the files that use it.
+
+    Every change of `ref_count`, and placing or removing the file on disk, happens in a
+    transaction that holds this row's lock, so a blob is never removed while a file refers to it.
+    """
+
+    sha256 = fields.CharField(max_length=64, primary_key=True)
+    size = fields.BigIntField()
+    ref_count = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "blob"
+
+
+class StoredFile(Model):
+    """A user's file: a named reference to a blob. Names may repeat."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="files", on_delete=fields.CASCADE
+    )
+    user_id: int
+    blob: fields.ForeignKeyRelation[Blob] = fields.ForeignKeyField(
+        "models.Blob", related_name="files", on_delete=fields.RESTRICT
+    )
+    blob_id: str
+    name = fields.CharField(max_length=255)
+    size = fields.BigIntField()
+    media_type = fields.CharField(max_length=16, db_index=True)
+    mime_type = fields.CharField(max_length=127)
+    source = fields.CharField(max_length=10)
+    comment = fields.TextField(default="")
+    created_at = fields.DatetimeField(db_index=True)
+    last_download_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "stored_file"
+        indexes = (("user_id", "created_at"),)
+
+
+class ShareLink(Model):
+    """An anonymous link to one file; the token is derived from SECRET_KEY, only its hash kept."""
+
+    id = fields.IntField(primary_key=True)
+    file: fields.ForeignKeyRelation[StoredFile] = fields.ForeignKeyField(
+        "models.StoredFile", related_name="shares", on_delete=fields.CASCADE
+    )
+    file_id: int
+    salt = fields.CharField(max_length=32)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(null=True)
+    max_downloads = fields.IntField(null=True)
+    # Downloads started and not (yet) failed; a finished one stays counted.
+    downloads = fields.IntField(default=0)
+
+    class Meta:
+        table = "share_link"
 
 
 class LogEntry(Model):

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     auto_activate: bool = False
     default_quota: ByteSize = ByteSize(10 * 1024**3)
+    max_upload: ByteSize = ByteSize(20 * 1024**3)
     data_dir: Path = Path("data")
     database_url: SecretStr | None = None
     storage_dir: Path | None = None

@@ -11,13 +11,15 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
+from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
 from services.audit import AuditService
 from services.errors import Conflict, InvalidInput, NotFound
-from services.models import AdminNotice, ApiToken, User
+from services.models import AdminNotice, ApiToken, StoredFile, User
 
 if TYPE_CHECKING:
+    from services.blobs import BlobService
     from services.ports import Notifier
 
 log = logging.getLogger(__name__)
@@ -112,7 +114,9 @@ class UserService:
         default_quota: int,
         notifier: Notifier,
         audit: AuditService,
+        blobs: BlobService,
     ) -> None:
+        self._blobs = blobs
         self.admin_ids = frozenset(admin_ids)
         self.auto_activate = auto_activate
         self.default_quota = default_quota
@@ -220,11 +224,19 @@ class UserService:
     def quota_of(self, user: UserView) -> int:
         return user.storage_quota if user.storage_quota is not None else self.default_quota
 
+    async def used(self, user_id: int) -> int:
+        """Bytes of all the user's files (each reference counts its full size)."""
+        row = (
+            await StoredFile.filter(user_id=user_id)
+            .annotate(total=Sum("size"))
+            .first()
+            .values("total")
+        )
+        return int(row["total"] or 0) if row else 0
+
     async def usage(self, user: UserView) -> Usage:
-        """Quota and use in bytes. Nothing is stored before the storage service exists, so use
-        is zero until files arrive (issue 4 counts the user's file references here)."""
         quota = self.quota_of(user)
-        used = 0
+        used = await self.used(user.id)
         return Usage(quota=quota, used=used, free=max(0, quota - used))
 
     async def list_users(self, *, page: int = 1, per_page: int = 20) -> UserPage:
@@ -318,6 +330,8 @@ class UserService:
             raise Conflict(
                 "You are the last administrator; make someone else admin first.", code="last_admin"
             )
+        # File references first, so content nobody else holds leaves the disk too.
+        await self._blobs.release_user_files(user_id)
         await User.filter(id=user_id).delete()
         await self._audit.record(
             "delete_user", actor_id=actor.id, target_user_id=user_id, detail=user.display_name

@@ -1,0 +1,50 @@
+"""Reference counting of stored content: the one place that places and removes blobs.
+
+Every change of a blob's `ref_count`, and placing or removing its file, happens in a transaction
+holding the blob row's lock (an UPDATE of the row, or its INSERT), so content is never removed
+while a file refers to it, and two identical uploads end with one blob and the right count.
+"""
+
+from __future__ import annotations
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from services.errors import NotFound
+from services.models import Blob, StoredFile
+from services.storage import BlobStore, IncomingFile
+
+
+class BlobService:
+    def __init__(self, store: BlobStore) -> None:
+        self.store = store
+
+    async def retain(self, sha256: str, size: int, incoming: IncomingFile | None) -> None:
+        """Count one more reference and make sure the content is in place.
+
+        Call inside a transaction; `incoming` is new content (None: the blob must exist).
+        """
+        locked = await Blob.filter(sha256=sha256).update(ref_count=F("ref_count") + 1)
+        if not locked:
+            await Blob.create(sha256=sha256, size=size, ref_count=1)
+        if incoming is not None:
+            self.store.place(incoming, sha256)
+        elif not self.store.local_path(sha256).exists():
+            raise NotFound("The content is not in storage.", code="missing_content")
+
+    async def release_file(self, file_id: int, sha256: str) -> bool:
+        """Delete a file reference; the last reference takes the content with it."""
+        async with in_transaction():
+            if not await StoredFile.filter(id=file_id).delete():
+                return False
+            await Blob.filter(sha256=sha256).update(ref_count=F("ref_count") - 1)
+            if await Blob.filter(sha256=sha256, ref_count__lte=0).delete():
+                self.store.remove(sha256)
+        return True
+
+    async def release_user_files(self, user_id: int) -> int:
+        rows = await StoredFile.filter(user_id=user_id).values_list("id", "blob_id")
+        released = 0
+        for file_id, sha256 in rows:
+            released += await self.release_file(int(file_id), str(sha256))
+        return released

@@ -1,0 +1,501 @@
+"""Users' files: uploads with dedup and quotas, listing, renaming, deleting, share links, stats.
+
+A file is a user's named reference to a blob (content stored once under its SHA-256). Each
+reference counts its full size against its owner's quota, also when other users hold the same
+content: deleting your file frees exactly its size for you.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import mimetypes
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import PurePosixPath
+
+import filetype
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.functions import Count, Sum
+from tortoise.transactions import in_transaction
+
+from services.blobs import BlobService
+from services.errors import Forbidden, Gone, InvalidInput, NotFound
+from services.models import ShareLink, StoredFile
+from services.storage import IncomingFile, quota_error, size_error
+from services.users import UserService, UserView
+
+MEDIA_TYPES = ("image", "video", "audio", "document", "archive", "other")
+SOURCES = ("upload", "bot", "station")
+_ARCHIVE_MIMES = {
+    "application/zip",
+    "application/gzip",
+    "application/x-tar",
+    "application/x-7z-compressed",
+    "application/x-rar-compressed",
+    "application/vnd.rar",
+    "application/x-bzip2",
+    "application/x-xz",
+    "application/zstd",
+    "application/x-zstd",
+    "application/x-lzip",
+}
+_DOCUMENT_MIMES = {
+    "application/pdf",
+    "application/msword",
+    "application/rtf",
+    "application/json",
+    "application/xml",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel",
+    "application/epub+zip",
+}
+
+
+def classify(name: str, head: bytes) -> tuple[str, str]:
+    """(media type, MIME type) from the content's first bytes, else from the name's extension."""
+    kind = filetype.guess(head) if head else None
+    mime = kind.mime if kind is not None else (mimetypes.guess_type(name)[0] or "")
+    if not mime:
+        return "other", "application/octet-stream"
+    major = mime.split("/")[0]
+    if major in ("image", "video", "audio"):
+        return major, mime
+    if mime in _ARCHIVE_MIMES:
+        return "archive", mime
+    if major == "text" or mime in _DOCUMENT_MIMES:
+        return "document", mime
+    return "other", mime
+
+
+def clean_name(name: str) -> str:
+    """A display name: the last path component, no control characters, at most 255 characters."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    cleaned = "".join(c for c in base if c.isprintable()).strip()
+    if cleaned in ("", ".", ".."):
+        raise InvalidInput("The file needs a name.", fields={"name": "must not be empty"})
+    return cleaned[:255]
+
+
+@dataclass(frozen=True)
+class FileView:
+    id: int
+    user_id: int
+    name: str
+    size: int
+    media_type: str
+    mime_type: str
+    source: str
+    comment: str
+    sha256: str
+    created_at: datetime
+    last_download_at: datetime | None
+    shared: bool
+
+    @classmethod
+    def of(cls, row: StoredFile, *, shared: bool = False) -> FileView:
+        return cls(
+            id=row.id,
+            user_id=row.user_id,
+            name=row.name,
+            size=row.size,
+            media_type=row.media_type,
+            mime_type=row.mime_type,
+            source=row.source,
+            comment=row.comment,
+            sha256=row.blob_id,
+            created_at=row.created_at,
+            last_download_at=row.last_download_at,
+            shared=shared,
+        )
+
+
+@dataclass(frozen=True)
+class Upload:
+    file: FileView
+    created: bool
+
+
+@dataclass(frozen=True)
+class Slot:
+    needed: bool
+    file: FileView | None
+    fits: bool
+    quota: int
+    used: int
+    free: int
+    max_size: int
+
+
+@dataclass(frozen=True)
+class FilePage:
+    items: list[FileView]
+    page: int
+    per_page: int
+    total: int
+
+
+@dataclass(frozen=True)
+class FileFilter:
+    media_type: str | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class MediaStats:
+    media_type: str
+    count: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class ShareView:
+    file_id: int
+    token: str
+    created_at: datetime
+    expires_at: datetime | None
+    max_downloads: int | None
+    downloads: int
+
+
+@dataclass(frozen=True)
+class SharedDownload:
+    share_id: int
+    file: FileView
+
+
+class FileService:
+    def __init__(
+        self, *, blobs: BlobService, users: UserService, max_upload: int, secret: bytes
+    ) -> None:
+        self._blobs = blobs
+        self.store = blobs.store
+        self._users = users
+        self.max_upload = max_upload
+        self._secret = secret
+
+    # ---- quota -------------------------------------------------------------------------
+
+    async def _free(self, user: UserView) -> tuple[int, int]:
+        return self._users.quota_of(user), await self._users.used(user.id)
+
+    # ---- upload ------------------------------------------------------------------------
+
+    async def slot(self, user: UserView, *, name: str, size: int, sha256: str | None) -> Slot:
+        """Before an upload: is it needed at all, and would it fit."""
+        if size < 0:
+            raise InvalidInput("The size cannot be negative.", fields={"size": "must be >= 0"})
+        clean_name(name)
+        existing = None
+        if sha256:
+            row = await StoredFile.filter(user_id=user.id, blob_id=sha256.lower()).first()
+            existing = FileView.of(row, shared=await self._is_shared(row.id)) if row else None
+        quota, used = await self._free(user)
+        free = max(0, quota - used)
+        return Slot(
+            needed=existing is None,
+            file=existing,
+            fits=existing is not None or size <= free,
+            quota=quota,
+            used=used,
+            free=free,
+            max_size=self.max_upload,
+        )
+
+    async def upload(
+        self,
+        user: UserView,
+        *,
+        name: str,
+        read: Callable[[int], Awaitable[bytes]],
+        declared_size: int | None = None,
+        source: str = "upload",
+    ) -> Upload:
+        """Stream content into storage; the user's existing file when they have it already."""
+        name = clean_name(name)
+        quota, used = await self._free(user)
+        free = max(0, quota - used)
+        if declared_size is not None:
+            self._check_size(declared_size, free)
+        incoming = self.store.incoming()
+        # Stop the stream at whichever limit comes first; its own error says which.
+        if self.max_upload <= free:
+            incoming.limit, incoming.on_limit = self.max_upload, size_error(self.max_upload)
+        else:
+            incoming.limit, incoming.on_limit = free, quota_error(free)
+        try:
+            await incoming.copy_from(read)
+            sha256 = await incoming.finish()
+        except BaseException:
+            await incoming.discard()
+            raise
+        return await self._commit(user, incoming, sha256, name, source)
+
+    def _check_size(self, size: int, free: int) -> None:
+        if size > self.max_upload:
+            raise size_error(self.max_upload)(size)
+        if size > free:
+            raise quota_error(free)(size)
+
+    async def _commit(
+        self, user: UserView, incoming: IncomingFile, sha256: str, name: str, source: str
+    ) -> Upload:
+        existing = await StoredFile.filter(user_id=user.id, blob_id=sha256).first()
+        if existing is not None:
+            incoming.path.unlink(missing_ok=True)
+            return Upload(FileView.of(existing, shared=await self._is_shared(existing.id)), False)
+        with incoming.path.open("rb") as handle:
+            head = handle.read(8192)
+        media_type, mime = classify(name, head)
+        try:
+            row = await self._add_reference(
+                user, sha256, incoming.size, name, media_type, mime, source, incoming
+            )
+        finally:
+            incoming.path.unlink(missing_ok=True)
+        return Upload(FileView.of(row), True)
+
+    async def _add_reference(
+        self,
+        user: UserView,
+        sha256: str,
+        size: int,
+        name: str,
+        media_type: str,
+        mime: str,
+        source: str,
+        incoming: IncomingFile | None,
+    ) -> StoredFile:
+        for _attempt in range(3):
+            try:
+                async with in_transaction():
+                    quota = self._users.quota_of(user)
+                    used = await self._users.used(user.id)
+                    if used + size > quota:
+                        raise quota_error(max(0, quota - used))(size)
+                    await self._blobs.retain(sha256, size, incoming)
+                    return await StoredFile.create(
+                        user_id=user.id,
+                        blob_id=sha256,
+                        name=name,
+                        size=size,
+                        media_type=media_type,
+                        mime_type=mime,
+                        source=source,
+                        created_at=datetime.now(UTC),
+                    )
+            except IntegrityError:
+                continue  # another upload created the blob row first: lock it instead
+        raise RuntimeError("could not store the file reference")
+
+    # ---- reading -----------------------------------------------------------------------
+
+    async def get(self, user: UserView, file_id: int) -> FileView:
+        """A file the user may see: their own, or any for administrators."""
+        row = await StoredFile.get_or_none(id=file_id)
+        if row is None or (row.user_id != user.id and not user.is_admin):
+            raise NotFound("There is no such file.", code="unknown_file")
+        return FileView.of(row, shared=await self._is_shared(row.id))
+
+    async def _is_shared(self, file_id: int) -> bool:
+        now = datetime.now(UTC)
+        for share in await ShareLink.filter(file_id=file_id):
+            if self._share_usable(share, now):
+                return True
+        return False
+
+    def _query(self, owner_id: int, where: FileFilter):  # type: ignore[no-untyped-def]
+        query = StoredFile.filter(user_id=owner_id)
+        if where.media_type:
+            if where.media_type not in MEDIA_TYPES:
+                raise InvalidInput(
+                    "Unknown media type.", fields={"media_type": "|".join(MEDIA_TYPES)}
+                )
+            query = query.filter(media_type=where.media_type)
+        if where.date_from:
+            query = query.filter(created_at__gte=where.date_from)
+        if where.date_to:
+            query = query.filter(created_at__lte=where.date_to)
+        if where.name:
+            query = query.filter(name__icontains=where.name)
+        return query
+
+    def _owner(self, user: UserView, user_id: int | None) -> int:
+        if user_id is None or user_id == user.id:
+            return user.id
+        if not user.is_admin:
+            raise Forbidden("Only administrators may see another user's files.", code="admin_only")
+        return user_id
+
+    async def list_files(
+        self,
+        user: UserView,
+        where: FileFilter,
+        *,
+        page: int = 1,
+        per_page: int = 50,
+        user_id: int | None = None,
+    ) -> FilePage:
+        query = self._query(self._owner(user, user_id), where)
+        total = await query.count()
+        rows = (
+            await query.order_by("-created_at", "-id").offset((page - 1) * per_page).limit(per_page)
+        )
+        shared = await self._shared_ids([r.id for r in rows])
+        return FilePage(
+            [FileView.of(r, shared=r.id in shared) for r in rows], page, per_page, total
+        )
+
+    async def _shared_ids(self, ids: list[int]) -> set[int]:
+        now = datetime.now(UTC)
+        return {
+            s.file_id for s in await ShareLink.filter(file_id__in=ids) if self._share_usable(s, now)
+        }
+
+    async def stats(
+        self, user: UserView, where: FileFilter, user_id: int | None = None
+    ) -> list[MediaStats]:
+        rows = (
+            await self._query(self._owner(user, user_id), where)
+            .annotate(count=Count("id"), total=Sum("size"))
+            .group_by("media_type")
+            .values("media_type", "count", "total")
+        )
+        return sorted(
+            (MediaStats(r["media_type"], int(r["count"]), int(r["total"] or 0)) for r in rows),
+            key=lambda s: MEDIA_TYPES.index(s.media_type) if s.media_type in MEDIA_TYPES else 99,
+        )
+
+    # ---- changing ----------------------------------------------------------------------
+
+    async def update(
+        self, user: UserView, file_id: int, *, name: str | None = None, comment: str | None = None
+    ) -> FileView:
+        await self.get(user, file_id)
+        changes: dict[str, object] = {}
+        if name is not None:
+            changes["name"] = clean_name(name)
+        if comment is not None:
+            changes["comment"] = comment[:4000]
+        if changes:
+            await StoredFile.filter(id=file_id).update(**changes)
+        return await self.get(user, file_id)
+
+    async def delete(self, user: UserView, file_id: int) -> FileView:
+        view = await self.get(user, file_id)
+        await self._blobs.release_file(file_id, view.sha256)
+        return view
+
+    async def delete_where(
+        self, user: UserView, where: FileFilter, *, dry_run: bool = False
+    ) -> list[FileView]:
+        if not (where.media_type or where.date_from or where.date_to):
+            raise InvalidInput(
+                "Say what to delete: an id, a date range or a media type.", code="no_selection"
+            )
+        rows = await self._query(user.id, where).order_by("id")
+        views = [FileView.of(r) for r in rows]
+        if not dry_run:
+            for view in views:
+                await self._blobs.release_file(view.id, view.sha256)
+        return views
+
+    async def mark_downloaded(self, file_id: int) -> None:
+        await StoredFile.filter(id=file_id).update(last_download_at=datetime.now(UTC))
+
+    # ---- share links -------------------------------------------------------------------
+
+    def _token(self, salt: str) -> str:
+        digest = hmac.new(self._secret, f"share:{salt}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+    @staticmethod
+    def _share_usable(share: ShareLink, now: datetime) -> bool:
+        if share.expires_at is not None and share.expires_at <= now:
+            return False
+        return share.max_downloads is None or share.downloads < share.max_downloads
+
+    def _share_view(self, share: ShareLink) -> ShareView:
+        return ShareView(
+            file_id=share.file_id,
+            token=self._token(share.salt),
+            created_at=share.created_at,
+            expires_at=share.expires_at,
+            max_downloads=share.max_downloads,
+            downloads=share.downloads,
+        )
+
+    async def share(
+        self,
+        user: UserView,
+        file_id: int,
+        *,
+        expires_in: int | None = None,
+        max_downloads: int | None = None,
+    ) -> ShareView:
+        """A new anonymous link for a file (replacing an earlier one)."""
+        await self.get(user, file_id)
+        if expires_in is not None and expires_in <= 0:
+            raise InvalidInput("The expiry must be in the future.", fields={"expires_in": "> 0"})
+        if max_downloads is not None and max_downloads <= 0:
+            raise InvalidInput(
+                "The download limit must be positive.", fields={"max_downloads": "> 0"}
+            )
+        salt = secrets.token_hex(16)
+        now = datetime.now(UTC)
+        async with in_transaction():
+            await ShareLink.filter(file_id=file_id).delete()
+            share = await ShareLink.create(
+                file_id=file_id,
+                salt=salt,
+                token_hash=hashlib.sha256(self._token(salt).encode()).hexdigest(),
+                created_at=now,
+                expires_at=now + timedelta(seconds=expires_in) if expires_in else None,
+                max_downloads=max_downloads,
+            )
+        return self._share_view(share)
+
+    async def shared_link(self, user: UserView, file_id: int) -> ShareView | None:
+        await self.get(user, file_id)
+        share = await ShareLink.filter(file_id=file_id).first()
+        return self._share_view(share) if share else None
+
+    async def unshare(self, user: UserView, file_id: int) -> None:
+        await self.get(user, file_id)
+        await ShareLink.filter(file_id=file_id).delete()
+
+    async def open_shared(self, token: str) -> SharedDownload:
+        """Start a public download: checks expiry and reserves one download of the limit."""
+        if len(token) > 64:
+            raise NotFound("There is no such link.", code="unknown_link")
+        share = await ShareLink.get_or_none(
+            token_hash=hashlib.sha256(token.encode()).hexdigest()
+        ).select_related("file")
+        if share is None:
+            raise NotFound("There is no such link.", code="unknown_link")
+        now = datetime.now(UTC)
+        if share.expires_at is not None and share.expires_at <= now:
+            raise Gone("This link has expired.", code="link_expired")
+        query = ShareLink.filter(id=share.id)
+        if share.max_downloads is not None:
+            query = query.filter(downloads__lt=share.max_downloads)
+        if not await query.update(downloads=F("downloads") + 1):
+            raise Gone("This link has reached its download limit.", code="link_exhausted")
+        return SharedDownload(share.id, FileView.of(share.file))
+
+    async def close_shared(self, download: SharedDownload, *, completed: bool) -> None:
+        """Only completed downloads count: an interrupted one gives its reservation back."""
+        if completed:
+            await self.mark_downloaded(download.file.id)
+        else:
+            await ShareLink.filter(id=download.share_id, downloads__gt=0).update(
+                downloads=F("downloads") - 1
+            )
