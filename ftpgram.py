@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
 from collections.abc import Sequence
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
 from aiohttp import web
 
 from api.app import create_app
@@ -27,6 +26,7 @@ from bot.factory import (
     create_dispatcher,
     set_default_commands,
     webhook_secret,
+    webhook_target,
 )
 from bot.i18n import create_i18n
 from bot.notifier import BotNotifier
@@ -39,6 +39,8 @@ from services.settings import Settings, load_settings
 
 log = logging.getLogger("ftpgram")
 
+TELEGRAM_TIMEOUT = 10
+STOP_TIMEOUT = 10
 NO_TOKEN = (
     "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (https://t.me/BotFather), "
     "then put its token in .env or the environment: BOT_TOKEN=123456789:AA..."
@@ -61,6 +63,8 @@ class Application:
         self.scheduler = create_scheduler()
         self.log_writer: LogWriter | None = None
         self._polling: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.probe: BotProbe | None = None
 
     @property
     def port(self) -> int:
@@ -93,20 +97,24 @@ class Application:
             log.info("Removed %d unfinished uploads left by the last run", swept)
         self.dispatcher = dispatcher = create_dispatcher(services, i18n)
 
+        self.probe = probe
         try:
-            me = await bot.get_me()
+            me = await bot.get_me(request_timeout=TELEGRAM_TIMEOUT)
         except TelegramUnauthorizedError:
             raise StartupError(
                 "BOT_TOKEN was rejected by Telegram: check it with @BotFather"
             ) from None
-        except TelegramNetworkError as exc:
-            # Telegram being unreachable must not keep the API down; polling retries by itself.
+        except (TelegramAPIError, TelegramNetworkError, TimeoutError) as exc:
+            # Telegram being unreachable must not keep the API down; polling keeps retrying.
             log.warning("Telegram is not reachable at %s: %s", settings.telegram_api_url, exc)
             probe.record(False)
         else:
             probe.record(True)
             log.info("Signed in to Telegram as @%s", me.username)
-            await set_default_commands(bot, i18n)
+            try:
+                await set_default_commands(bot, i18n)
+            except (TelegramAPIError, TelegramNetworkError) as exc:
+                log.warning("Could not set the bot's command menu: %s", exc)
 
         schedule_jobs(self.scheduler, services)
         self.scheduler.start()
@@ -127,47 +135,88 @@ class Application:
         log.info("HTTP API listening on http://%s:%d", settings.api_host, self.port)
 
         if settings.webhook_url:
-            await bot.set_webhook(
-                settings.webhook_url,
-                secret_token=webhook_secret(settings),
-                allowed_updates=dispatcher.resolve_used_update_types(),
-            )
-            log.info("Receiving updates by webhook")
-        else:
-            with contextlib.suppress(TelegramNetworkError):
-                # Polling and webhooks exclude each other; a leftover webhook would block polling.
-                await bot.delete_webhook(drop_pending_updates=False)
-            self._polling = asyncio.create_task(
-                dispatcher.start_polling(
-                    bot,
-                    handle_signals=False,
-                    close_bot_session=False,
+            url, _ = webhook_target(settings)
+            try:
+                await bot.set_webhook(
+                    url,
+                    secret_token=webhook_secret(settings),
                     allowed_updates=dispatcher.resolve_used_update_types(),
-                ),
-                name="telegram-polling",
-            )
+                    request_timeout=TELEGRAM_TIMEOUT,
+                )
+            except (TelegramAPIError, TelegramNetworkError, TimeoutError) as exc:
+                raise StartupError(f"WEBHOOK_URL: Telegram did not accept it: {exc}") from None
+            log.info("Receiving updates by webhook at %s", url)
+        else:
+            self._polling = asyncio.create_task(self._poll(), name="telegram-polling")
             log.info("Receiving updates by long polling")
 
+    async def _poll(self) -> None:
+        """Long polling that outlives Telegram outages (aiogram gives up if getMe fails)."""
+        assert self.bot is not None
+        assert self.dispatcher is not None
+        delay = 1.0
+        while not self._stopping:
+            try:
+                # Polling and webhooks exclude each other; a leftover webhook would block polling.
+                await self.bot.delete_webhook(
+                    drop_pending_updates=False, request_timeout=TELEGRAM_TIMEOUT
+                )
+                await self.dispatcher.start_polling(
+                    self.bot,
+                    handle_signals=False,
+                    close_bot_session=False,
+                    allowed_updates=self.dispatcher.resolve_used_update_types(),
+                )
+            except (TelegramAPIError, TelegramNetworkError, TimeoutError, OSError) as exc:
+                if self.probe is not None:
+                    self.probe.record(False)
+                log.warning("Telegram polling failed (%s); retrying in %.0f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60)
+            else:
+                return
+
     async def stop(self) -> None:
-        if self._polling is not None and self.dispatcher is not None:
-            with contextlib.suppress(RuntimeError):
-                await self.dispatcher.stop_polling()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._polling
-            self._polling = None
-        if self.runner is not None:
-            await self.runner.cleanup()
-            self.runner = None
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-        if self.bot is not None:
-            await self.bot.session.close()
-            self.bot = None
+        """Stop everything that started; each step runs even when an earlier one fails."""
+        self._stopping = True
+        steps = [self._stop_polling, self._stop_http, self._stop_scheduler, self._stop_bot]
+        for step in steps:
+            try:
+                await step()
+            except Exception:
+                log.exception("Error while stopping (%s)", step.__name__)
         log.info("Stopped")
         if self.log_writer is not None:
             await self.log_writer.stop()
             self.log_writer = None
         await db.close()
+
+    async def _stop_polling(self) -> None:
+        task, self._polling = self._polling, None
+        if task is None or self.dispatcher is None:
+            return
+        try:
+            await self.dispatcher.stop_polling()
+        except RuntimeError:  # not polling right now (starting, or waiting to retry)
+            task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=STOP_TIMEOUT)
+        if not done:
+            task.cancel()
+            await asyncio.wait({task})
+
+    async def _stop_http(self) -> None:
+        if self.runner is not None:
+            runner, self.runner = self.runner, None
+            await runner.cleanup()
+
+    async def _stop_scheduler(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def _stop_bot(self) -> None:
+        if self.bot is not None:
+            bot, self.bot = self.bot, None
+            await bot.session.close()
 
 
 async def serve(settings: Settings) -> None:
@@ -224,6 +273,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # The traceback goes to the log file (once logging is set up); the operator gets one line.
+        if logging.getLogger().handlers:
+            log.exception("ftpgram stopped on an unexpected error")
+        print(
+            f"ftpgram: stopped on an unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr
+        )
+        return 1
     return 0
 
 

@@ -100,7 +100,10 @@ def add_routes(app: web.Application, tables: Iterable[RouteTable]) -> None:
             paths = {bare, bare + "/"} if bare != "/" else {"/"}
             handler = guard(endpoint.handler, endpoint.auth)
             for path in sorted(paths):
-                app.router.add_route(endpoint.method, path, handler)
+                if endpoint.method == "GET":
+                    app.router.add_get(path, handler)  # answers HEAD too
+                else:
+                    app.router.add_route(endpoint.method, path, handler)
 
 
 def _fields_of(error: ValidationError) -> dict[str, str]:

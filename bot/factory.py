@@ -66,12 +66,22 @@ def webhook_secret(settings: Settings) -> str:
     return hmac.new(settings.secret, b"telegram-webhook", hashlib.sha256).hexdigest()
 
 
+DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
+
+
+def webhook_target(settings: Settings) -> tuple[str, str]:
+    """(URL for Telegram, path served here): WEBHOOK_URL, with a default path if it has none."""
+    assert settings.webhook_url is not None
+    parts = urlsplit(settings.webhook_url)
+    path = parts.path.rstrip("/") or DEFAULT_WEBHOOK_PATH
+    return parts._replace(path=path).geturl(), path
+
+
 def add_webhook_route(
     app: web.Application, dispatcher: Dispatcher, bot: Bot, settings: Settings
 ) -> str:
     """Serve Telegram's webhook calls at the path of WEBHOOK_URL; returns that path."""
-    assert settings.webhook_url is not None
-    path = urlsplit(settings.webhook_url).path or "/telegram/webhook"
+    _, path = webhook_target(settings)
     SimpleRequestHandler(dispatcher, bot, secret_token=webhook_secret(settings)).register(
         app, path=path
     )

@@ -75,9 +75,11 @@ async def migrate(database_url: str) -> list[str]:
 async def close() -> None:
     context = get_current_context()
     if context is not None:
-        await context.close_connections()
-        context._apps = None
-        context._inited = False
+        try:
+            await context.close_connections()
+        finally:
+            context._apps = None
+            context._inited = False
 
 
 def current_connection() -> str:

@@ -33,6 +33,7 @@ _TOKEN_PATTERNS = [
     re.compile(r"\b\d{6,20}:[A-Za-z0-9_-]{30,}"),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
 ]
+STOP_TIMEOUT = 10.0
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s%(context)s"
 
 
@@ -97,7 +98,7 @@ class DatabaseHandler(logging.Handler):
 
     def __init__(self, capacity: int = 10_000) -> None:
         super().__init__()
-        self.queue: asyncio.Queue[_Row] = asyncio.Queue(maxsize=capacity)
+        self.queue: asyncio.Queue[_Row | None] = asyncio.Queue(maxsize=capacity)
         self.dropped = 0
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -131,30 +132,43 @@ class LogWriter:
         self._task = asyncio.create_task(self._run(), name="log-writer")
 
     async def stop(self) -> None:
+        """Write what is queued, then end the writer (a batch is never cut off midway)."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+            task, self._task = self._task, None
+            await self.handler.queue.put(None)
+            done, _ = await asyncio.wait({task}, timeout=STOP_TIMEOUT)
+            if not done:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.flush()
 
     async def flush(self) -> None:
         """Write everything queued so far."""
         while not self.handler.queue.empty():
-            await self._write(self._take_batch())
+            rows, _ = self._take_batch()
+            await self._write(rows)
 
-    def _take_batch(self) -> list[_Row]:
+    def _take_batch(self) -> tuple[list[_Row], bool]:
+        """Up to `batch` queued rows, and whether the end marker was among them."""
         rows: list[_Row] = []
         while len(rows) < self.batch and not self.handler.queue.empty():
-            rows.append(self.handler.queue.get_nowait())
-        return rows
+            row = self.handler.queue.get_nowait()
+            if row is None:
+                return rows, True
+            rows.append(row)
+        return rows, False
 
     async def _run(self) -> None:
         queue = self.handler.queue
         while True:
             first = await queue.get()
-            rows = [first, *self._take_batch()]
-            await self._write(rows)
+            if first is None:
+                return
+            rows, ended = self._take_batch()
+            await self._write([first, *rows])
+            if ended:
+                return
 
     async def _write(self, rows: list[_Row]) -> None:
         if not rows:

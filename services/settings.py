@@ -173,6 +173,8 @@ def load_settings(**overrides: Any) -> Settings:
         settings = Settings(**overrides)
     except ValidationError as exc:
         raise ConfigError("; ".join(_describe(e) for e in exc.errors())) from None
+    except UnicodeDecodeError:
+        raise ConfigError(".env: the file is not valid UTF-8") from None
     data_dir = settings.data_dir
     if settings.database_url is None:
         settings.database_url = SecretStr(f"sqlite://{data_dir / 'ftpgram.sqlite3'}")
@@ -195,9 +197,12 @@ def _stored_secret_key(data_dir: Path) -> str:
         data_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            path.chmod(0o600)
-        key = path.read_text(encoding="ascii").strip()
+        try:
+            if stat.S_IMODE(path.stat().st_mode) & 0o077:
+                path.chmod(0o600)
+            key = path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"SECRET_KEY: cannot read {path}: {exc}") from None
         if len(key) < 32:
             raise ConfigError(f"SECRET_KEY: the key in {path} is too short; delete it") from None
         return key

@@ -113,11 +113,16 @@ async def connected(database_url: str) -> AsyncIterator[str]:
     await db.close()
 
 
+ACTIVE_TELEGRAM: list[FakeTelegram] = []
+
+
 @pytest.fixture
 async def telegram() -> AsyncIterator[FakeTelegram]:
     fake = FakeTelegram()
     await fake.start()
+    ACTIVE_TELEGRAM.append(fake)
     yield fake
+    ACTIVE_TELEGRAM.remove(fake)
     await fake.stop()
 
 
@@ -202,6 +207,8 @@ async def make_user(
     if telegram_id is None:
         user = await User.create(full_name=name, is_active=active, is_admin=admin)
         return UserView.of(user)
+    for fake in ACTIVE_TELEGRAM:
+        fake.open_chat(telegram_id)  # as if they had sent /start
     registration = await services.users.register_telegram(
         telegram_id, full_name=name, username=None, language_code=language
     )

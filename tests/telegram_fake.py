@@ -185,6 +185,9 @@ class FakeTelegram:
         self._failures: dict[str, list[_Failure]] = defaultdict(list)
         self._runner: web.AppRunner | None = None
         self._closing = False
+        # Bots may only write to people who wrote to them first.
+        self.open_chats: set[int] = set()
+        self._open_queries: set[str] = set()
         self.base_url = ""
 
     # ---- server -------------------------------------------------------------------------
@@ -234,6 +237,12 @@ class FakeTelegram:
             chat_id = params.get("chat_id")
             if chat_id is not None and int(chat_id) in self.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if (
+                method.startswith("send")
+                and chat_id is not None
+                and int(chat_id) not in self.open_chats
+            ):
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
             result = await handler(params)
         except ApiError as exc:
             body: dict[str, Any] = {
@@ -310,8 +319,17 @@ class FakeTelegram:
     def user(self, user_id: int, first_name: str = "Test", **kwargs: Any) -> TgUser:
         return TgUser(user_id, first_name, **kwargs)
 
+    def open_chat(self, chat_id: int) -> None:
+        """The person has pressed Start in the past: the bot may write to them."""
+        self.open_chats.add(chat_id)
+
     async def _push(self, update: dict[str, Any]) -> dict[str, Any]:
         update["update_id"] = next(self._update_ids)
+        sender = (update.get("message") or update.get("callback_query") or {}).get("from")
+        if sender:
+            self.open_chat(int(sender["id"]))
+        if "callback_query" in update:
+            self._open_queries.add(update["callback_query"]["id"])
         self._updates.append(update)
         await self._notify()
         return update
@@ -589,7 +607,16 @@ class FakeTelegram:
         return True
 
     async def _api_answercallbackquery(self, params: dict[str, Any]) -> bool:
-        self.callback_answers[str(params["callback_query_id"])] = params
+        query_id = str(params["callback_query_id"])
+        if query_id not in self._open_queries:
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        if len(str(params.get("text") or "")) > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self._open_queries.discard(query_id)
+        self.callback_answers[query_id] = params
         await self._notify()
         return True
 
@@ -621,6 +648,11 @@ class FakeTelegram:
         return json.dumps(scope, sort_keys=True)
 
     async def _api_setmycommands(self, params: dict[str, Any]) -> bool:
+        for command in params.get("commands", []):
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]):
+                raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(command["description"]) <= 256:
+                raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
         key = (self._scope_key(params), str(params.get("language_code", "")))
         self.commands[key] = list(params.get("commands", []))
         await self._notify()

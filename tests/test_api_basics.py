@@ -18,6 +18,8 @@ from services.users import UserService
 
 
 async def test_health_reports_each_part(api_url: str) -> None:
+    async with aiohttp.ClientSession() as http, http.head(f"{api_url}/health") as response:
+        assert response.status == 200
     async with aiohttp.ClientSession() as http, http.get(f"{api_url}/health") as response:
         assert response.status == 200
         assert await response.json() == {

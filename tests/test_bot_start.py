@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from ftpgram import Application
 from services.models import User
+from services.settings import Settings
 from tests.telegram_fake import FakeTelegram
 
 
@@ -115,3 +118,26 @@ async def test_leftover_webhook_is_deleted_before_polling(
     methods = [name for name, _ in telegram.calls]
     assert "deleteWebhook" in methods
     assert methods.index("deleteWebhook") < methods.index("getUpdates")
+
+
+async def test_polling_survives_telegram_being_down_at_start(
+    settings: Settings, telegram: FakeTelegram
+) -> None:
+    # getMe fails at start and again inside aiogram's polling, which would end it for good.
+    telegram.fail_next("getMe", code=502, times=2)
+    app = Application(settings)
+    try:
+        await app.start()
+        user = telegram.user(1101, "Patient")
+        await telegram.send_text(user, "/start")
+        reply = await telegram.expect_message(user.id, timeout=15)
+        assert "Patient" in reply.text
+    finally:
+        await app.stop()
+    assert [name for name, _ in telegram.calls].count("getMe") >= 3
+
+
+async def test_stop_right_after_start_does_not_hang(settings: Settings) -> None:
+    app = Application(settings)
+    await app.start()
+    await asyncio.wait_for(app.stop(), 15)

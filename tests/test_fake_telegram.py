@@ -28,6 +28,10 @@ async def bot(telegram: FakeTelegram) -> AsyncIterator[Bot]:
 
 
 async def test_retry_after_and_blocked_user_switches(telegram: FakeTelegram, bot: Bot) -> None:
+    with pytest.raises(TelegramForbiddenError, match="initiate conversation"):
+        await bot.send_message(1, "hello")
+    for chat in (1, 2, 10):
+        telegram.open_chat(chat)
     telegram.fail_next("sendMessage", retry_after=7)
     with pytest.raises(TelegramRetryAfter) as caught:
         await bot.send_message(1, "hello")
@@ -40,6 +44,7 @@ async def test_retry_after_and_blocked_user_switches(telegram: FakeTelegram, bot
 
 
 async def test_limits_and_html_like_telegram(telegram: FakeTelegram, bot: Bot) -> None:
+    telegram.open_chat(1)
     with pytest.raises(TelegramBadRequest, match="too long"):
         await bot.send_message(1, "x" * 4097)
     with pytest.raises(TelegramBadRequest, match="parse entities"):
@@ -53,6 +58,7 @@ async def test_limits_and_html_like_telegram(telegram: FakeTelegram, bot: Bot) -
 
 
 async def test_edits_buttons_documents_and_files(telegram: FakeTelegram, bot: Bot) -> None:
+    telegram.open_chat(10)
     markup = InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text="Pause ⏸", callback_data="d:p:1")]]
     )

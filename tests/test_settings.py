@@ -97,3 +97,10 @@ def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("ftpgram: DATABASE_URL: cannot open the database")
     assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_env_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"LOG_LEVEL=\xff\xfe\n")
+    result = run_cli("migrate", env={"DATA_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "ftpgram: .env: the file is not valid UTF-8"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
 
-from bot.factory import webhook_secret
+from bot.factory import webhook_secret, webhook_target
 from ftpgram import Application
-from services.settings import Settings
+from services.settings import Settings, load_settings
 from tests.telegram_fake import FakeTelegram
 
 
@@ -49,6 +50,7 @@ async def test_webhook_receives_updates_with_the_secret_only(
     assert not any(name == "getUpdates" for name, _ in telegram.calls)
     assert settings.webhook_url is not None
     url = f"http://127.0.0.1:{webhook_app.port}{urlsplit(settings.webhook_url).path}"
+    telegram.open_chat(5151)
     async with aiohttp.ClientSession() as http:
         wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
         async with http.post(url, json=start_update(1, 5151), headers=wrong) as response:
@@ -59,3 +61,13 @@ async def test_webhook_receives_updates_with_the_secret_only(
     reply = await telegram.expect_message(5151)
     assert "Hook" in reply.text
     assert len(telegram.sent_to(5151)) == 1
+
+
+def test_a_webhook_url_without_a_path_gets_the_default_one(tmp_path: Path) -> None:
+    settings = load_settings(
+        _env_file=None, data_dir=tmp_path, webhook_url="https://bot.example.org/"
+    )
+    assert webhook_target(settings) == (
+        "https://bot.example.org/telegram/webhook",
+        "/telegram/webhook",
+    )
