@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from services.accounts import AccountService
 from services.audit import AuditService
 from services.auth import AuthService
+from services.avatars import AvatarService
 from services.blobs import BlobService
 from services.codes import CodeService
 from services.files import FileService
@@ -29,6 +30,7 @@ class Services:
     codes: CodeService
     audit: AuditService
     files: FileService
+    avatars: AvatarService
     logs: LogService
     health: HealthService
 
@@ -50,6 +52,9 @@ def build_services(
         audit=audit,
         blobs=blobs,
     )
+    files = FileService(
+        blobs=blobs, users=users, max_upload=int(settings.max_upload), secret=settings.secret
+    )
     return Services(
         settings=settings,
         users=users,
@@ -57,12 +62,8 @@ def build_services(
         auth=AuthService(),
         codes=CodeService(secret=settings.secret, notifier=notifier, audit=audit),
         audit=audit,
-        files=FileService(
-            blobs=blobs,
-            users=users,
-            max_upload=int(settings.max_upload),
-            secret=settings.secret,
-        ),
+        files=files,
+        avatars=AvatarService(files),
         logs=LogService(),
         health=HealthService(bot=bot_probe, scheduler=scheduler_probe),
     )

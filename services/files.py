@@ -30,7 +30,8 @@ from services.storage import IncomingFile, quota_error, size_error
 from services.users import UserService, UserView
 
 MEDIA_TYPES = ("image", "video", "audio", "document", "archive", "other")
-SOURCES = ("upload", "bot", "station")
+SOURCES = ("upload", "bot", "station", "avatar")
+AVATAR_SOURCE = "avatar"
 _ARCHIVE_MIMES = {
     "application/zip",
     "application/gzip",
@@ -245,10 +246,32 @@ class FileService:
         if size > free:
             raise quota_error(free)(size)
 
-    async def _commit(
-        self, user: UserView, incoming: IncomingFile, sha256: str, name: str, source: str
+    async def store_bytes(
+        self, user: UserView, *, name: str, data: bytes, source: str, reuse: bool = True
     ) -> Upload:
-        existing = await StoredFile.filter(user_id=user.id, blob_id=sha256).first()
+        """Store content produced here (a processed image, a small file)."""
+        incoming = self.store.incoming()
+        try:
+            await incoming.write(data)
+            sha256 = await incoming.finish()
+        except BaseException:
+            await incoming.discard()
+            raise
+        return await self._commit(user, incoming, sha256, clean_name(name), source, reuse=reuse)
+
+    async def _commit(
+        self,
+        user: UserView,
+        incoming: IncomingFile,
+        sha256: str,
+        name: str,
+        source: str,
+        *,
+        reuse: bool = True,
+    ) -> Upload:
+        existing = (
+            await StoredFile.filter(user_id=user.id, blob_id=sha256).first() if reuse else None
+        )
         if existing is not None:
             incoming.path.unlink(missing_ok=True)
             return Upload(FileView.of(existing, shared=await self._is_shared(existing.id)), False)
@@ -313,7 +336,8 @@ class FileService:
         return False
 
     def _query(self, owner_id: int, where: FileFilter):  # type: ignore[no-untyped-def]
-        query = StoredFile.filter(user_id=owner_id)
+        # Avatars are files too (quota, dedup) but are managed under /avatar.
+        query = StoredFile.filter(user_id=owner_id).exclude(source=AVATAR_SOURCE)
         if where.media_type:
             if where.media_type not in MEDIA_TYPES:
                 raise InvalidInput(

@@ -162,6 +162,46 @@ class ShareLink(Model):
         table = "share_link"
 
 
+class Avatar(Model):
+    """A profile picture (seed 001): the square crop and its thumbnails are the user's files
+    with source "avatar", so they are deduplicated and counted like any other file."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="avatars", on_delete=fields.CASCADE
+    )
+    user_id: int
+    name = fields.CharField(max_length=255)
+    source_sha256 = fields.CharField(max_length=64)
+    image: fields.ForeignKeyRelation[StoredFile] = fields.ForeignKeyField(
+        "models.StoredFile", related_name="avatar_images", on_delete=fields.CASCADE
+    )
+    image_id: int
+    width = fields.IntField()
+    height = fields.IntField()
+    format = fields.CharField(max_length=10)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "avatar"
+
+
+class AvatarThumbnail(Model):
+    id = fields.IntField(primary_key=True)
+    avatar: fields.ForeignKeyRelation[Avatar] = fields.ForeignKeyField(
+        "models.Avatar", related_name="thumbnails", on_delete=fields.CASCADE
+    )
+    avatar_id: int
+    size = fields.IntField()
+    file: fields.ForeignKeyRelation[StoredFile] = fields.ForeignKeyField(
+        "models.StoredFile", related_name="avatar_thumbnails", on_delete=fields.CASCADE
+    )
+    file_id: int
+
+    class Meta:
+        table = "avatar_thumbnail"
+
+
 class LogEntry(Model):
     """One server event, as written by the database log handler."""
 

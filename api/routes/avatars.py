@@ -1,0 +1,110 @@
+"""Avatars (seed 001): upload with square crop and thumbnails, list, delete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiohttp import BodyPartReader, web
+from pydantic import BaseModel
+
+from api.keys import services_of, user_of
+from api.openapi import RouteTable, read_query, respond
+from services.avatars import AvatarView
+from services.errors import InvalidInput
+
+routes = RouteTable(tag="avatars")
+
+
+class ThumbnailOut(BaseModel):
+    size: int
+    name: str
+    file_id: int
+    url: str
+
+
+class AvatarOut(BaseModel):
+    id: int
+    name: str
+    width: int
+    height: int
+    format: str
+    created_at: datetime
+    file_id: int
+    url: str
+    thumbnails: list[ThumbnailOut]
+    created: bool = True
+
+    @classmethod
+    def of(cls, avatar: AvatarView, created: bool = True) -> AvatarOut:
+        return cls(
+            id=avatar.id,
+            name=avatar.name,
+            width=avatar.width,
+            height=avatar.height,
+            format=avatar.format,
+            created_at=avatar.created_at,
+            file_id=avatar.image.id,
+            url=f"/api/v1/files/{avatar.image.id}/download/",
+            created=created,
+            thumbnails=[
+                ThumbnailOut(
+                    size=t.size,
+                    name=t.name,
+                    file_id=t.file.id,
+                    url=f"/api/v1/files/{t.file.id}/download/",
+                )
+                for t in avatar.thumbnails
+            ],
+        )
+
+
+class AvatarList(BaseModel):
+    items: list[AvatarOut]
+
+
+class AvatarDelete(BaseModel):
+    id: int
+
+
+@routes.post(
+    "/api/v1/avatar/upload/",
+    summary="Upload an avatar (multipart field `file`): "
+    "square crop (1536 max) and thumbnails 48/96/256 in the original format",
+    response=AvatarOut,
+    status=201,
+    errors=[400, 507],
+)
+async def upload_avatar(request: web.Request) -> web.Response:
+    if not request.content_type.startswith("multipart/"):
+        raise InvalidInput(
+            "Send the picture as multipart/form-data in a field named 'file'.", code="not_multipart"
+        )
+    reader = await request.multipart()
+    async for part in reader:
+        if isinstance(part, BodyPartReader) and part.name == "file":
+            avatar, created = await services_of(request).avatars.upload(
+                user_of(request), name=part.filename or "avatar", read=part.read_chunk
+            )
+            return respond(AvatarOut.of(avatar, created), status=201 if created else 200)
+        if isinstance(part, BodyPartReader):
+            await part.release()
+    raise InvalidInput("The form has no field named 'file'.", fields={"file": "required"})
+
+
+@routes.get("/api/v1/avatar/", summary="Your avatars, newest first", response=AvatarList)
+async def list_avatars(request: web.Request) -> web.Response:
+    avatars = await services_of(request).avatars.list_avatars(user_of(request))
+    return respond(AvatarList(items=[AvatarOut.of(a) for a in avatars]))
+
+
+@routes.delete(
+    "/api/v1/avatar/",
+    summary="Delete an avatar and its thumbnails (`?id=`)",
+    query=AvatarDelete,
+    status=204,
+    errors=[404],
+)
+async def delete_avatar(request: web.Request) -> web.Response:
+    query = read_query(request, AvatarDelete)
+    await services_of(request).avatars.delete(user_of(request), query.id)
+    return web.Response(status=204)
