@@ -49,4 +49,29 @@ class AccountCallback(CallbackData, prefix="ac"):
     token_id: int = 0
 
 
-ALL_CALLBACKS: tuple[type[CallbackData], ...] = (UserAdminCallback, AccountCallback)
+class FileAction(StrEnum):
+    LIST = "l"
+    OPEN = "o"
+    SEND = "s"
+    LINK = "k"
+    NEW_LINK = "n"
+    REVOKE_LINK = "r"
+    RENAME = "m"
+    COMMENT = "c"
+    DELETE = "x"
+    CONFIRM_DELETE = "X"
+    BULK = "b"
+    BULK_ASK = "q"
+    BULK_CONFIRM = "B"
+
+
+class FileCallback(CallbackData, prefix="f"):
+    action: FileAction
+    file_id: int = 0
+    page: int = 1
+    # Bulk deletion: a media type ("" for any) and an age in days (0 for any age).
+    media: str = ""
+    days: int = 0
+
+
+ALL_CALLBACKS: tuple[type[CallbackData], ...] = (UserAdminCallback, AccountCallback, FileCallback)

@@ -12,6 +12,8 @@ from services.users import SUPPORTED_LANGUAGES
 USER_COMMANDS = [
     ("start", __("Register or see where you stand")),
     ("code", __("A one-time code for the web and the API")),
+    ("myfiles", __("Your stored files")),
+    ("stats", __("How your storage is used")),
     ("account", __("Your account and API tokens")),
     ("help", __("What this bot can do")),
     ("cancel", __("Stop the current form")),

@@ -8,3 +8,8 @@ from aiogram.fsm.state import State, StatesGroup
 class CredentialsForm(StatesGroup):
     login = State()
     password = State()
+
+
+class FileForm(StatesGroup):
+    rename = State()
+    comment = State()

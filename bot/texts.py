@@ -11,8 +11,9 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 
 from services.auth import TokenView
-from services.errors import AppError
-from services.users import UserPage, UserView
+from services.errors import AppError, PayloadTooLarge, QuotaExceeded
+from services.files import FilePage, FileView, MediaStats
+from services.users import Usage, UserPage, UserView
 
 
 def _name(user: UserView) -> str:
@@ -65,6 +66,8 @@ def help_text(user: UserView | None) -> str:
         _("/start — register or see where you stand"),
         _("/code — a one-time code for the web pages and the API"),
         _("/account — your account and API tokens"),
+        _("/myfiles — your stored files; send me a file to store it"),
+        _("/stats — how your storage is used"),
         _("/help — this message"),
     ]
     if user is not None and user.is_admin:
@@ -238,10 +241,143 @@ def error(exc: AppError) -> str:
         "login_taken": _("This login is taken; choose another."),
         "already_active": _("This user is already active."),
         "unknown_token": _("There is no such token."),
+        "unknown_file": _("There is no such file."),
     }
+    if isinstance(exc, QuotaExceeded):
+        return _("Not enough space: this needs {needed}, {free} are free.").format(
+            needed=_bytes(exc.needed), free=_bytes(exc.free)
+        )
+    if isinstance(exc, PayloadTooLarge):
+        return _("The file is too large (at most {maximum}).").format(maximum=_bytes(exc.maximum))
     if exc.code in known:
         return known[exc.code]
     if exc.code == "invalid_input" and getattr(exc, "fields", None):
         fields = exc.fields  # type: ignore[attr-defined]
         return "\n".join(f"{escape(k)}: {escape(v)}" for k, v in fields.items())
     return escape(exc.message)
+
+
+MEDIA_LABELS = {
+    "image": ("🖼", "images"),
+    "video": ("🎬", "videos"),
+    "audio": ("🎵", "audio"),
+    "document": ("📄", "documents"),
+    "archive": ("🗜", "archives"),
+    "other": ("📦", "other files"),
+}
+
+
+def media_label(media_type: str) -> str:
+    labels = {
+        "image": _("images"),
+        "video": _("videos"),
+        "audio": _("audio"),
+        "document": _("documents"),
+        "archive": _("archives"),
+        "other": _("other files"),
+    }
+    icon = MEDIA_LABELS.get(media_type, ("📦", ""))[0]
+    return f"{icon} {labels.get(media_type, media_type)}"
+
+
+def file_saved(file: FileView, *, created: bool) -> str:
+    if not created:
+        return _("You already have this file: {name}. /myfiles").format(name=escape(file.name))
+    return _("Saved: {name} ({size}). /myfiles").format(
+        name=escape(file.name), size=_bytes(file.size)
+    )
+
+
+def file_too_big_for_bot(limit: int) -> str:
+    return _(
+        "This file is larger than the bot may download ({limit}). Upload it on the web pages "
+        "instead."
+    ).format(limit=_bytes(limit))
+
+
+def file_list(page: FilePage) -> str:
+    if page.total == 0:
+        return _("You have no files yet. Send me a document, photo, video or audio to store it.")
+    pages = max(1, -(-page.total // page.per_page))
+    lines = [
+        "<b>"
+        + _("Your files: {total} (page {page} of {pages})").format(
+            total=page.total, page=page.page, pages=pages
+        )
+        + "</b>"
+    ]
+    start = (page.page - 1) * page.per_page
+    for number, file in enumerate(page.items, start + 1):
+        lines.append(
+            f"{number}. {escape(file.name)} — {_bytes(file.size)} — {file.created_at:%Y-%m-%d}"
+        )
+    return "\n".join(lines)
+
+
+def file_card(file: FileView, link: str | None = None) -> str:
+    rows = [
+        f"<b>{escape(file.name)}</b>",
+        _("Size: {value}").format(value=_bytes(file.size)),
+        _("Type: {value}").format(value=media_label(file.media_type)),
+        _("Stored: {value}").format(value=_when(file.created_at)),
+        _("Last downloaded: {value}").format(value=_when(file.last_download_at)),
+    ]
+    if file.comment:
+        rows.append(_("Comment: {value}").format(value=escape(file.comment)))
+    if link:
+        rows.append(_("Link: {value}").format(value=escape(link)))
+    elif file.shared:
+        rows.append(_("Shared by link"))
+    return "\n".join(rows)
+
+
+def ask_new_name() -> str:
+    return _("Send the new name. /cancel keeps the old one.")
+
+
+def ask_comment() -> str:
+    return _("Send the comment (a single - removes it). /cancel stops.")
+
+
+def confirm_delete_file(file: FileView) -> str:
+    return _("Delete {name}?").format(name=escape(file.name))
+
+
+def file_deleted(name: str) -> str:
+    return _("{name} was deleted.").format(name=escape(name))
+
+
+def file_by_link(file: FileView, link: str, limit: int) -> str:
+    return _("{name} is larger than the bot may send ({limit}); download it here:\n{link}").format(
+        name=escape(file.name), limit=_bytes(limit), link=escape(link)
+    )
+
+
+def bulk_menu() -> str:
+    return _("Delete many files at once: choose what to delete. I will count them first.")
+
+
+def bulk_confirm(count: int, size: int) -> str:
+    if count == 0:
+        return _("No files match.")
+    return _("Delete {count} files ({size})? This cannot be undone.").format(
+        count=count, size=_bytes(size)
+    )
+
+
+def bulk_done(count: int) -> str:
+    return _("Deleted files: {count}.").format(count=count)
+
+
+def stats(items: list[MediaStats], usage: Usage) -> str:
+    lines = ["<b>" + _("Your storage") + "</b>"]
+    for item in items:
+        lines.append(f"{media_label(item.media_type)}: {item.count} — {_bytes(item.bytes)}")
+    if not items:
+        lines.append(_("No files yet."))
+    lines.append(
+        _("Used {used} of {quota}; {free} free.").format(
+            used=_bytes(usage.used), quota=_bytes(usage.quota), free=_bytes(usage.free)
+        )
+    )
+    return "\n".join(lines)

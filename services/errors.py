@@ -76,6 +76,7 @@ class Gone(AppError):
 class PayloadTooLarge(AppError):
     status = 413
     code = "payload_too_large"
+    maximum = 0
 
 
 class RateLimited(AppError):
@@ -90,6 +91,8 @@ class RateLimited(AppError):
 class QuotaExceeded(AppError):
     status = 507
     code = "quota_exceeded"
+    needed = 0
+    free = 0
 
 
 class StationUnavailable(AppError):

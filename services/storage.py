@@ -98,19 +98,23 @@ class IncomingFile:
 
 def quota_error(free: int) -> Callable[[int], AppError]:
     def make(size: int) -> AppError:
-        return QuotaExceeded(
+        error = QuotaExceeded(
             f"Not enough space: this needs at least {size} bytes, {free} bytes are free.",
             code="quota_exceeded",
         )
+        error.needed, error.free = size, free
+        return error
 
     return make
 
 
 def size_error(maximum: int) -> Callable[[int], AppError]:
     def make(size: int) -> AppError:
-        return PayloadTooLarge(
+        error = PayloadTooLarge(
             f"The file is too large (max {maximum} bytes).", code="file_too_large"
         )
+        error.maximum = maximum
+        return error
 
     return make
 

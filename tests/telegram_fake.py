@@ -360,17 +360,32 @@ class FakeTelegram:
         content: bytes,
         mime_type: str = "application/octet-stream",
         caption: str | None = None,
+        kind: str = "document",
+        declared_size: int | None = None,
     ) -> dict[str, Any]:
+        """The user sends a file: a document (default), or `kind` photo / video / audio / voice.
+
+        `declared_size` makes Telegram report another size (to try the bots' download limit).
+        """
         file_id = self._store_file(content)
-        document = {
+        info = {
             "file_id": file_id,
             "file_unique_id": f"u{file_id}",
-            "file_name": file_name,
-            "mime_type": mime_type,
-            "file_size": len(content),
+            "file_size": declared_size if declared_size is not None else len(content),
         }
+        media: Any
+        if kind == "photo":
+            media = [{**info, "width": 100, "height": 100}]
+        elif kind == "voice":
+            media = {**info, "duration": 1, "mime_type": mime_type}
+        else:
+            media = {**info, "file_name": file_name, "mime_type": mime_type}
+            if kind in ("video", "audio"):
+                media["duration"] = 1
+            if kind == "video":
+                media.update(width=100, height=100)
         extra = {"caption": caption} if caption else {}
-        message = self._user_message(user, document=document, **extra)
+        message = self._user_message(user, **{kind: media}, **extra)
         await self._push({"message": message})
         return message
 

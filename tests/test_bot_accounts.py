@@ -6,7 +6,8 @@ import re
 
 from aiogram.filters.callback_data import CallbackData
 
-from bot.callbacks import ALL_CALLBACKS, AccountAction, UserAdminAction
+from bot.callbacks import ALL_CALLBACKS, AccountAction, FileAction, UserAdminAction
+from bot.keyboards import BULK_MEDIA
 from ftpgram import Application
 from services.container import Services
 from services.models import ApiToken, User

@@ -65,7 +65,8 @@ async def test_configured_admin_is_active_admin_from_the_first_start(
 async def test_command_menu_is_set_in_both_languages_and_per_chat(
     application: Application, telegram: FakeTelegram
 ) -> None:
-    assert telegram.commands_for() == ["start", "code", "account", "help", "cancel"]
+    menu = ["start", "code", "myfiles", "stats", "account", "help", "cancel"]
+    assert telegram.commands_for() == menu
     russian = telegram.commands[('{"type": "default"}', "ru")]
     assert russian[0]["description"] == "Регистрация и статус учётной записи"
 
@@ -75,8 +76,8 @@ async def test_command_menu_is_set_in_both_languages_and_per_chat(
     key = (f'{{"chat_id": {dave.id}, "type": "chat"}}', "")
     await telegram.wait_until(lambda: key in telegram.commands)
     chat_menu = telegram.commands[key]
-    assert [c["command"] for c in chat_menu] == ["start", "code", "account", "help", "cancel"]
-    assert chat_menu[3]["description"] == "Что умеет этот бот"
+    assert [c["command"] for c in chat_menu] == menu
+    assert chat_menu[menu.index("help")]["description"] == "Что умеет этот бот"
 
 
 async def test_names_with_markup_are_escaped(

@@ -4,8 +4,9 @@
 2. `start`    — /start, /help, /cancel: open to everyone;
 3. `code`     — /code;
 4. `account`  — /account and its form: registered users;
-5. `admin`    — /admin and decisions about users: administrators (router filter);
-6. `fallback` — last: anything no other router took.
+5. `files`    — files sent to the bot, /myfiles, /stats: active users;
+6. `admin`    — /admin and decisions about users: administrators (router filter);
+7. `fallback` — last: anything no other router took.
 
 Each module builds a fresh Router in `create_router()`: aiogram attaches a router to one
 dispatcher only, and every Dispatcher (one per process, several in the tests) needs its own.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import account, admin, code, errors, fallback, start
+from bot.handlers import account, admin, code, errors, fallback, files, start
 
 
 def get_routers() -> list[Router]:
@@ -24,6 +25,7 @@ def get_routers() -> list[Router]:
         start.create_router(),
         code.create_router(),
         account.create_router(),
+        files.create_router(),
         admin.create_router(),
         fallback.create_router(),
     ]
