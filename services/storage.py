@@ -13,12 +13,16 @@ import hashlib
 import os
 import secrets
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
 from services.errors import AppError, PayloadTooLarge, QuotaExceeded
 
 CHUNK = 1024 * 1024
+# Hashing and writing run here, overlapped with receiving. Few threads keep memory flat: every
+# extra thread that touches large buffers grows its own malloc arena.
+_WRITER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ftpgram-storage")
 
 
 class BlobStore(Protocol):
@@ -67,14 +71,14 @@ class IncomingFile:
             raise self.on_limit(self.size)
         if self._pending is not None:
             await self._pending
-        self._pending = asyncio.get_running_loop().run_in_executor(None, self._write, chunk)
+        self._pending = asyncio.get_running_loop().run_in_executor(_WRITER, self._write, chunk)
 
     async def finish(self) -> str:
         """Flush to disk; returns the SHA-256 of everything written."""
         if self._pending is not None:
             await self._pending
             self._pending = None
-        await asyncio.to_thread(self._sync_and_close)
+        await asyncio.get_running_loop().run_in_executor(_WRITER, self._sync_and_close)
         return self._hash.hexdigest()
 
     def _sync_and_close(self) -> None:
