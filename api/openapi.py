@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, TypeVar
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
@@ -127,6 +127,21 @@ async def read_body(request: web.Request, model: type[ModelT]) -> ModelT:
         return model.model_validate(data)
     except ValidationError as exc:
         raise InvalidInput("Some fields are missing or invalid.", fields=_fields_of(exc)) from None
+
+
+async def file_part(request: web.Request) -> BodyPartReader:
+    """The multipart part named `file` (other parts before it are skipped)."""
+    if not request.content_type.startswith("multipart/"):
+        raise InvalidInput(
+            "Send the file as multipart/form-data in a field named 'file'.", code="not_multipart"
+        )
+    reader = await request.multipart()
+    async for part in reader:
+        if isinstance(part, BodyPartReader):
+            if part.name == "file":
+                return part
+            await part.release()
+    raise InvalidInput("The form has no field named 'file'.", fields={"file": "required"})
 
 
 def read_query(request: web.Request, model: type[ModelT]) -> ModelT:

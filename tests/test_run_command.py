@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sqlite3
@@ -20,13 +21,12 @@ async def wait_healthy(url: str, process: asyncio.subprocess.Process) -> dict[st
         for _ in range(200):
             if process.returncode is not None:
                 raise AssertionError(f"ftpgram exited with {process.returncode}")
-            try:
+            # Not listening yet: try again shortly.
+            with contextlib.suppress(aiohttp.ClientConnectionError):
                 async with http.get(url) as response:
                     if response.status == 200:
                         body: dict[str, object] = await response.json()
                         return body
-            except aiohttp.ClientConnectionError:
-                pass
             await asyncio.sleep(0.1)
     raise AssertionError("ftpgram never became healthy")
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 from pydantic import BaseModel
 
 from api.keys import services_of, user_of
-from api.openapi import RouteTable, read_query, respond
+from api.openapi import RouteTable, file_part, read_query, respond
 from services.avatars import AvatarView
-from services.errors import InvalidInput
 
 routes = RouteTable(tag="avatars")
 
@@ -75,20 +74,11 @@ class AvatarDelete(BaseModel):
     errors=[400, 507],
 )
 async def upload_avatar(request: web.Request) -> web.Response:
-    if not request.content_type.startswith("multipart/"):
-        raise InvalidInput(
-            "Send the picture as multipart/form-data in a field named 'file'.", code="not_multipart"
-        )
-    reader = await request.multipart()
-    async for part in reader:
-        if isinstance(part, BodyPartReader) and part.name == "file":
-            avatar, created = await services_of(request).avatars.upload(
-                user_of(request), name=part.filename or "avatar", read=part.read_chunk
-            )
-            return respond(AvatarOut.of(avatar, created), status=201 if created else 200)
-        if isinstance(part, BodyPartReader):
-            await part.release()
-    raise InvalidInput("The form has no field named 'file'.", fields={"file": "required"})
+    part = await file_part(request)
+    avatar, created = await services_of(request).avatars.upload(
+        user_of(request), name=part.filename or "avatar", read=part.read_chunk
+    )
+    return respond(AvatarOut.of(avatar, created), status=201 if created else 200)
 
 
 @routes.get("/api/v1/avatar/", summary="Your avatars, newest first", response=AvatarList)

@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 from pydantic import BaseModel, Field
 
 from api.keys import services_of, user_of
-from api.openapi import RouteTable, read_body, read_query, respond
+from api.openapi import RouteTable, file_part, read_body, read_query, respond
 from api.schemas import Page, PageQuery
-from services.errors import InvalidInput, NotFound
+from services.errors import NotFound
 from services.files import FileFilter, FileView, SharedDownload, ShareView, Upload
 
 routes = RouteTable(tag="files")
@@ -252,27 +252,18 @@ async def upload(request: web.Request) -> web.Response:
 
 
 async def receive_upload(request: web.Request) -> Upload:
-    """Stream the first part named `file` of a multipart body into storage."""
-    if not request.content_type.startswith("multipart/"):
-        raise InvalidInput(
-            "Send the file as multipart/form-data in a field named 'file'.", code="not_multipart"
-        )
-    reader = await request.multipart()
-    async for part in reader:
-        if isinstance(part, BodyPartReader) and part.name == "file":
-            declared = None
-            if request.content_length is not None:
-                declared = max(0, request.content_length - MULTIPART_OVERHEAD)
-            return await services_of(request).files.upload(
-                user_of(request),
-                name=part.filename or "upload",
-                read=part.read_chunk,
-                declared_size=declared,
-                source="upload",
-            )
-        if isinstance(part, BodyPartReader):
-            await part.release()
-    raise InvalidInput("The form has no field named 'file'.", fields={"file": "required"})
+    """Stream the multipart part named `file` into storage."""
+    part = await file_part(request)
+    declared = None
+    if request.content_length is not None:
+        declared = max(0, request.content_length - MULTIPART_OVERHEAD)
+    return await services_of(request).files.upload(
+        user_of(request),
+        name=part.filename or "upload",
+        read=part.read_chunk,
+        declared_size=declared,
+        source="upload",
+    )
 
 
 @routes.get(
