@@ -28,6 +28,7 @@ from bot.factory import (
     webhook_secret,
     webhook_target,
 )
+from bot.gateway import BotGateway
 from bot.i18n import create_i18n
 from bot.notifier import BotNotifier
 from services import db
@@ -88,7 +89,8 @@ class Application:
         i18n = create_i18n()
         self.services = services = build_services(
             settings,
-            notifier=BotNotifier(bot, i18n),
+            gateway=BotGateway(bot),
+            notifier_factory=lambda delivery: BotNotifier(delivery, i18n),
             bot_probe=probe,
             scheduler_probe=lambda: self.scheduler.running,
         )
@@ -116,6 +118,7 @@ class Application:
             except (TelegramAPIError, TelegramNetworkError) as exc:
                 log.warning("Could not set the bot's command menu: %s", exc)
 
+        services.delivery.start()
         schedule_jobs(self.scheduler, services)
         self.scheduler.start()
 
@@ -179,7 +182,13 @@ class Application:
     async def stop(self) -> None:
         """Stop everything that started; each step runs even when an earlier one fails."""
         self._stopping = True
-        steps = [self._stop_polling, self._stop_http, self._stop_scheduler, self._stop_bot]
+        steps = [
+            self._stop_polling,
+            self._stop_http,
+            self._stop_scheduler,
+            self._stop_delivery,
+            self._stop_bot,
+        ]
         for step in steps:
             try:
                 await step()
@@ -212,6 +221,10 @@ class Application:
     async def _stop_scheduler(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+    async def _stop_delivery(self) -> None:
+        if self.services is not None:
+            await self.services.delivery.stop()
 
     async def _stop_bot(self) -> None:
         if self.bot is not None:

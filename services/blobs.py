@@ -32,15 +32,29 @@ class BlobService:
         elif not self.store.local_path(sha256).exists():
             raise NotFound("The content is not in storage.", code="missing_content")
 
+    async def retain_content(self, sha256: str, incoming: IncomingFile) -> None:
+        """Keep new content for something other than a file (a message attachment)."""
+        async with in_transaction():
+            await self.retain(sha256, incoming.size, incoming)
+
     async def release_file(self, file_id: int, sha256: str) -> bool:
         """Delete a file reference; the last reference takes the content with it."""
         async with in_transaction():
             if not await StoredFile.filter(id=file_id).delete():
                 return False
-            await Blob.filter(sha256=sha256).update(ref_count=F("ref_count") - 1)
-            if await Blob.filter(sha256=sha256, ref_count__lte=0).delete():
-                self.store.remove(sha256)
+            await self._release(sha256)
         return True
+
+    async def release(self, sha256: str) -> None:
+        """Drop one reference held by something other than a file (a message attachment)."""
+        async with in_transaction():
+            await self._release(sha256)
+
+    async def _release(self, sha256: str) -> None:
+        await Blob.filter(sha256=sha256).update(ref_count=F("ref_count") - 1)
+        # Still holding the row lock: the last reference takes the content with it.
+        if await Blob.filter(sha256=sha256, ref_count__lte=0).delete():
+            self.store.remove(sha256)
 
     async def release_user_files(self, user_id: int) -> int:
         rows = await StoredFile.filter(user_id=user_id).values_list("id", "blob_id")

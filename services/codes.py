@@ -30,6 +30,7 @@ CODE_WINDOW = timedelta(minutes=15)
 MAX_DAILY_FAILURES = 20
 DAY = timedelta(days=1)
 SIGN_IN = "sign_in"
+BOT_TOKEN = "bot_token"
 
 
 class CodeService:
@@ -87,6 +88,11 @@ class CodeService:
         user = await User.get_or_none(telegram_id=telegram_id)
         if user is None:
             raise NotFound("No ftpgram user has this Telegram id.", code="unknown_user")
+        return await self.verify_user(user.id, code, purpose)
+
+    async def verify_user(self, user_id: int, code: str, purpose: str = SIGN_IN) -> UserView:
+        """Check a code a known user typed in; the code is used up."""
+        user = await User.get(id=user_id)
         now = datetime.now(UTC)
         await self._check_daily_failures(user.id, now)
         candidate = (
@@ -116,6 +122,9 @@ class CodeService:
         if not user.is_active:
             raise Forbidden("Your account is not active yet.", code="inactive_user")
         await self._audit.record(
-            "login", actor_id=user.id, target_user_id=user.id, detail=f"code:{purpose}"
+            "login" if purpose == SIGN_IN else f"code:{purpose}",
+            actor_id=user.id,
+            target_user_id=user.id,
+            detail=f"code:{purpose}",
         )
         return UserView.of(user)

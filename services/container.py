@@ -12,9 +12,11 @@ from services.auth import AuthService
 from services.avatars import AvatarService
 from services.blobs import BlobService
 from services.codes import CodeService
+from services.delivery import DeliveryService, TelegramGateway
 from services.files import FileService
 from services.health import HealthService, Probe
 from services.logs import LogService
+from services.messaging import MessagingService, RateLimit
 from services.ports import Notifier
 from services.settings import Settings
 from services.storage import LocalBlobStore
@@ -30,6 +32,8 @@ class Services:
     codes: CodeService
     audit: AuditService
     files: FileService
+    delivery: DeliveryService
+    messaging: MessagingService
     avatars: AvatarService
     logs: LogService
     health: HealthService
@@ -38,12 +42,15 @@ class Services:
 def build_services(
     settings: Settings,
     *,
-    notifier: Notifier,
+    gateway: TelegramGateway,
+    notifier_factory: Callable[[DeliveryService], Notifier],
     bot_probe: Probe,
     scheduler_probe: Callable[[], bool],
 ) -> Services:
     audit = AuditService()
     blobs = BlobService(LocalBlobStore(settings.storage))
+    delivery = DeliveryService(gateway=gateway, blobs=blobs)
+    notifier = notifier_factory(delivery)
     users = UserService(
         admin_ids=settings.admin_ids,
         auto_activate=settings.auto_activate,
@@ -52,6 +59,7 @@ def build_services(
         audit=audit,
         blobs=blobs,
     )
+    codes = CodeService(secret=settings.secret, notifier=notifier, audit=audit)
     files = FileService(
         blobs=blobs, users=users, max_upload=int(settings.max_upload), secret=settings.secret
     )
@@ -60,7 +68,16 @@ def build_services(
         users=users,
         accounts=AccountService(users=users, audit=audit),
         auth=AuthService(),
-        codes=CodeService(secret=settings.secret, notifier=notifier, audit=audit),
+        codes=codes,
+        delivery=delivery,
+        messaging=MessagingService(
+            delivery=delivery,
+            codes=codes,
+            blobs=blobs,
+            limit=RateLimit(
+                settings.bot_token_rate, settings.bot_token_burst, settings.bot_token_daily
+            ),
+        ),
         audit=audit,
         files=files,
         avatars=AvatarService(files),

@@ -6,6 +6,8 @@ Edges never receive these objects; services turn them into plain views.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -29,6 +31,8 @@ class User(Model):
     last_seen_at = fields.DatetimeField(null=True)
     # Set when an administrator declined the registration; cleared on activation.
     rejected_at = fields.DatetimeField(null=True)
+    # Set when Telegram answered 403 (the person blocked the bot); cleared when they write again.
+    unreachable_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "user"
@@ -68,20 +72,6 @@ class LoginCode(Model):
     class Meta:
         table = "login_code"
         indexes = (("user_id", "purpose", "created_at"),)
-
-
-class AdminNotice(Model):
-    """The message an administrator got about a new user, edited when any admin acts."""
-
-    id = fields.IntField(primary_key=True)
-    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "models.User", related_name="admin_notices", on_delete=fields.CASCADE
-    )
-    admin_telegram_id = fields.BigIntField()
-    message_id = fields.BigIntField()
-
-    class Meta:
-        table = "admin_notice"
 
 
 class AuditEvent(Model):
@@ -200,6 +190,86 @@ class AvatarThumbnail(Model):
 
     class Meta:
         table = "avatar_thumbnail"
+
+
+class BotToken(Model):
+    """A token an external app uses to send messages to the token's owner (seed 004)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="bot_tokens", on_delete=fields.CASCADE
+    )
+    user_id: int
+    label = fields.CharField(max_length=100, default="")
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField(null=True)
+    messages_sent = fields.IntField(default=0)
+    # Rate limit state: a token bucket, and a count per UTC day.
+    bucket = fields.FloatField(default=0)
+    bucket_at = fields.DatetimeField(null=True)
+    day = fields.CharField(max_length=10, default="")
+    day_count = fields.IntField(default=0)
+
+    class Meta:
+        table = "bot_token"
+
+
+class Message(Model):
+    """A message to a person through the bot: the delivery queue and the history in one table.
+
+    status: queued → sending → sent, or failed (with `error`). A message in `sending` whose
+    claim has expired (its process died) is queued again.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="messages", on_delete=fields.CASCADE
+    )
+    user_id: int
+    bot_token: fields.ForeignKeyNullableRelation[BotToken] = fields.ForeignKeyField(
+        "models.BotToken", related_name="messages", null=True, on_delete=fields.SET_NULL
+    )
+    bot_token_id: int | None
+    kind = fields.CharField(max_length=10, default="text")
+    text = fields.TextField(default="")
+    title = fields.CharField(max_length=256, default="")
+    format = fields.CharField(max_length=10, default="plain")
+    silent = fields.BooleanField(default=False)
+    disable_link_preview = fields.BooleanField(default=True)
+    reply_markup: fields.Field[Any] = fields.JSONField(null=True)
+    attachment_sha256 = fields.CharField(max_length=64, null=True)
+    attachment_name = fields.CharField(max_length=255, null=True)
+    status = fields.CharField(max_length=10, default="queued", db_index=True)
+    attempts = fields.SmallIntField(default=0)
+    next_attempt_at = fields.DatetimeField(db_index=True)
+    claimed_until = fields.DatetimeField(null=True)
+    error = fields.TextField(default="")
+    telegram_message_ids: fields.Field[Any] = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(db_index=True)
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "message"
+        indexes = (("status", "next_attempt_at"), ("user_id", "created_at"))
+
+
+class AdminNotice(Model):
+    """The message an administrator got about a new user, edited when any admin acts."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="admin_notices", on_delete=fields.CASCADE
+    )
+    user_id: int
+    admin_telegram_id = fields.BigIntField()
+    message: fields.ForeignKeyRelation[Message] = fields.ForeignKeyField(
+        "models.Message", related_name="admin_notices", on_delete=fields.CASCADE
+    )
+    message_id: int
+
+    class Meta:
+        table = "admin_notice"
 
 
 class LogEntry(Model):

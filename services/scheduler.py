@@ -33,6 +33,16 @@ async def prune_logs(services: Services) -> None:
         )
 
 
+async def prune_messages(services: Services) -> None:
+    deleted = await services.delivery.prune(services.settings.message_retention_days)
+    if deleted:
+        log.info(
+            "Pruned %d messages older than %d days",
+            deleted,
+            services.settings.message_retention_days,
+        )
+
+
 def schedule_jobs(scheduler: AsyncIOScheduler, services: Services) -> None:
     scheduler.add_job(
         prune_logs,
@@ -41,5 +51,14 @@ def schedule_jobs(scheduler: AsyncIOScheduler, services: Services) -> None:
         jitter=300,
         args=[services],
         id="prune-logs",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        prune_messages,
+        "interval",
+        hours=6,
+        jitter=300,
+        args=[services],
+        id="prune-messages",
         replace_existing=True,
     )

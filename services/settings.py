@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     log_file: Path | None = None
     log_retention_days: int = Field(default=30, ge=1)
+    message_retention_days: int = Field(default=90, ge=1)
+    bot_token_rate: float = Field(default=1.0, gt=0)
+    bot_token_burst: int = Field(default=10, ge=1)
+    bot_token_daily: int = Field(default=1000, ge=1)
 
     @field_validator("bot_token", "secret_key", "database_url", mode="before")
     @classmethod

@@ -189,6 +189,9 @@ class UserService:
         if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_RESOLUTION:
             await User.filter(id=user.id).update(last_seen_at=now)
             user.last_seen_at = now
+        if user.unreachable_at is not None:
+            # They wrote to the bot, so it can write to them again.
+            await User.filter(id=user.id).update(unreachable_at=None)
         return UserView.of(user)
 
     async def sync_admins(self) -> int:

@@ -23,6 +23,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from api.app import create_app
 from bot.factory import create_bot
+from bot.gateway import BotGateway
 from bot.i18n import create_i18n
 from bot.notifier import BotNotifier
 from ftpgram import Application
@@ -148,12 +149,17 @@ async def services(settings: Settings, connected: str) -> AsyncIterator[Services
         return True
 
     bot = create_bot(settings)
-    yield build_services(
+    i18n = create_i18n()
+    built = build_services(
         settings,
-        notifier=BotNotifier(bot, create_i18n()),
+        gateway=BotGateway(bot),
+        notifier_factory=lambda delivery: BotNotifier(delivery, i18n),
         bot_probe=bot_ok,
         scheduler_probe=lambda: True,
     )
+    built.delivery.start()
+    yield built
+    await built.delivery.stop()
     await bot.session.close()
 
 
