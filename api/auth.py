@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from api.keys import TOKEN_KEY, USER_KEY, services_of
+from api.keys import BOT_TOKEN_KEY, TOKEN_KEY, USER_KEY, services_of
 from services.errors import Forbidden, Unauthorized
 from services.logs import log_context
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Auth = Literal["none", "user", "admin"]
+Auth = Literal["none", "user", "admin", "bot"]
 SESSION_COOKIE = "ftpgram_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -58,6 +58,9 @@ def guard(handler: Handler, auth: Auth) -> Handler:
     if auth == "none":
         return handler
 
+    if auth == "bot":
+        return _bot_guard(handler)
+
     async def guarded(request: web.Request) -> web.StreamResponse:
         token = presented_token(request)
         user = await services_of(request).auth.authenticate(token)
@@ -66,6 +69,24 @@ def guard(handler: Handler, auth: Auth) -> Handler:
         request[USER_KEY] = user
         request[TOKEN_KEY] = token
         with log_context(user_id=user.id):
+            return await handler(request)
+
+    guarded.__name__ = handler.__name__
+    return guarded
+
+
+def _bot_guard(handler: Handler) -> Handler:
+    """Routes an external app reaches with a bot token (never with a cookie)."""
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized(
+                "Send the bot token as 'Authorization: Bearer <bot token>'.", code="missing_token"
+            )
+        bot_token = await services_of(request).messaging.authenticate(token.strip())
+        request[BOT_TOKEN_KEY] = bot_token
+        with log_context(user_id=bot_token.user_id):
             return await handler(request)
 
     guarded.__name__ = handler.__name__

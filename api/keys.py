@@ -5,12 +5,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from services.container import Services
+from services.messaging import BotTokenView
 from services.users import UserView
 
 SERVICES = web.AppKey("services", Services)
 # Set on the request by `api.auth` once the caller is known.
 USER_KEY = web.RequestKey("user", UserView)
 TOKEN_KEY = web.RequestKey("token", str)
+BOT_TOKEN_KEY = web.RequestKey("bot_token", BotTokenView)
 
 
 def services_of(request: web.Request) -> Services:

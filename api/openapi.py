@@ -155,7 +155,7 @@ def respond(model: BaseModel, status: int = 200) -> web.Response:
     return web.json_response(text=model.model_dump_json(), status=status)
 
 
-_AUTH_ERRORS = {"user": (401, 403), "admin": (401, 403), "none": ()}
+_AUTH_ERRORS = {"user": (401, 403), "admin": (401, 403), "bot": (401,), "none": ()}
 
 
 def build_openapi(tables: Iterable[RouteTable], *, title: str, version: str) -> dict[str, Any]:

@@ -74,4 +74,21 @@ class FileCallback(CallbackData, prefix="f"):
     days: int = 0
 
 
-ALL_CALLBACKS: tuple[type[CallbackData], ...] = (UserAdminCallback, AccountCallback, FileCallback)
+class BotTokenAction(StrEnum):
+    LIST = "l"
+    NEW = "n"
+    CODE = "c"
+    REVOKE = "r"
+
+
+class BotTokenCallback(CallbackData, prefix="bt"):
+    action: BotTokenAction
+    token_id: int = 0
+
+
+ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
+    UserAdminCallback,
+    AccountCallback,
+    FileCallback,
+    BotTokenCallback,
+)

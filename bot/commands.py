@@ -15,6 +15,7 @@ USER_COMMANDS = [
     ("myfiles", __("Your stored files")),
     ("stats", __("How your storage is used")),
     ("account", __("Your account and API tokens")),
+    ("tokens", __("Bot tokens for apps that message you")),
     ("help", __("What this bot can do")),
     ("cancel", __("Stop the current form")),
 ]

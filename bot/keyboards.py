@@ -9,6 +9,8 @@ from bot.callbacks import (
     NOTICE_PAGE,
     AccountAction,
     AccountCallback,
+    BotTokenAction,
+    BotTokenCallback,
     FileAction,
     FileCallback,
     UserAdminAction,
@@ -17,6 +19,7 @@ from bot.callbacks import (
 from bot.texts import media_label
 from services.auth import TokenView
 from services.files import FilePage, FileView
+from services.messaging import BotTokenView
 from services.users import UserPage, UserView
 
 
@@ -279,4 +282,30 @@ def bulk_confirm(media: str, days: int, count: int) -> InlineKeyboardMarkup:
             ]
         )
     rows.append([InlineKeyboardButton(text=_("No"), callback_data=_file(FileAction.BULK).pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def bot_tokens(items: list[BotTokenView]) -> InlineKeyboardMarkup:
+    def data(action: BotTokenAction, token_id: int = 0) -> str:
+        return BotTokenCallback(action=action, token_id=token_id).pack()
+
+    rows = [
+        [
+            InlineKeyboardButton(
+                text="✖ " + (token.label or _("(no label)"))[:40] + f" #{token.id}",
+                callback_data=data(BotTokenAction.REVOKE, token.id),
+            )
+        ]
+        for token in items
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text="➕ " + _("New token"), callback_data=data(BotTokenAction.NEW)
+            ),
+            InlineKeyboardButton(
+                text="🔢 " + _("Code for the web"), callback_data=data(BotTokenAction.CODE)
+            ),
+        ]
+    )
     return InlineKeyboardMarkup(inline_keyboard=rows)

@@ -9,6 +9,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot import keyboards, texts
+from services.codes import SIGN_IN
 from services.delivery import DeliveryService
 from services.errors import Conflict
 from services.users import UserView
@@ -23,9 +24,14 @@ class BotNotifier:
         self.delivery = delivery
         self.i18n = i18n
 
-    async def send_login_code(self, user: UserView, code: str, minutes: int) -> None:
+    async def send_login_code(
+        self, user: UserView, code: str, minutes: int, purpose: str = SIGN_IN
+    ) -> None:
         with self.i18n.context(), self.i18n.use_locale(user.language):
-            text = texts.login_code(code, minutes)
+            if purpose == SIGN_IN:
+                text = texts.login_code(code, minutes)
+            else:
+                text = texts.bot_token_code(code, minutes)
         await self.delivery.enqueue(user.id, text)
 
     async def announce_new_user(self, admin: UserView, user: UserView) -> int | None:

@@ -13,3 +13,7 @@ class CredentialsForm(StatesGroup):
 class FileForm(StatesGroup):
     rename = State()
     comment = State()
+
+
+class BotTokenForm(StatesGroup):
+    label = State()

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from services.auth import TokenView
 from services.errors import AppError, PayloadTooLarge, QuotaExceeded
 from services.files import FilePage, FileView, MediaStats
+from services.messaging import BotTokenView
 from services.users import Usage, UserPage, UserView
 
 
@@ -66,6 +67,7 @@ def help_text(user: UserView | None) -> str:
         _("/start — register or see where you stand"),
         _("/code — a one-time code for the web pages and the API"),
         _("/account — your account and API tokens"),
+        _("/tokens — bot tokens for apps that send you messages"),
         _("/myfiles — your stored files; send me a file to store it"),
         _("/stats — how your storage is used"),
         _("/help — this message"),
@@ -381,3 +383,42 @@ def stats(items: list[MediaStats], usage: Usage) -> str:
         )
     )
     return "\n".join(lines)
+
+
+def bot_tokens(items: list[BotTokenView]) -> str:
+    lines = [
+        "<b>" + _("Bot tokens") + "</b>",
+        _(
+            "An app with a bot token can send you messages through this bot: POST {url} with "
+            "the header {header}."
+        ).format(url="/api/v1/messages/", header=escape("Authorization: Bearer <token>")),
+    ]
+    if not items:
+        lines.append(_("You have no bot tokens yet."))
+    for token in items:
+        lines.append(
+            _("• {label}: created {created}, last used {used}, messages {count}").format(
+                label=escape(token.label) or _("(no label)"),
+                created=_when(token.created_at),
+                used=_when(token.last_used_at),
+                count=token.messages_sent,
+            )
+        )
+    return "\n".join(lines)
+
+
+def ask_token_label() -> str:
+    return _("Send a label for the new token (for example, the app's name). /cancel stops.")
+
+
+def new_bot_token(token: str) -> str:
+    return _("Your new bot token (shown only now; keep it secret):\n<code>{token}</code>").format(
+        token=escape(token)
+    )
+
+
+def bot_token_code(code: str, minutes: int) -> str:
+    return _(
+        "Your code for creating a bot token on the web: <code>{code}</code>\n"
+        "It works once, for {minutes} minutes."
+    ).format(code=code, minutes=minutes)

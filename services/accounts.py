@@ -62,7 +62,9 @@ class AccountService:
         self._users = users
         self._audit = audit
 
-    async def register(self, *, login: str, password: str, full_name: str, email: str) -> UserView:
+    async def register(
+        self, *, login: str, password: str, full_name: str, email: str | None
+    ) -> UserView:
         """A new account with a login; pending until an admin activates it (or AUTO_ACTIVATE)."""
         problems = {}
         if (problem := login_problem(login)) is not None:
@@ -71,10 +73,11 @@ class AccountService:
             problems["password"] = problem
         if not full_name.strip():
             problems["full_name"] = "must not be empty"
-        try:
-            email = normalized_email(email)
-        except InvalidInput as exc:
-            problems.update(exc.fields)
+        if email is not None:
+            try:
+                email = normalized_email(email)
+            except InvalidInput as exc:
+                problems.update(exc.fields)
         if problems:
             raise InvalidInput("Some fields are invalid.", fields=problems)
         password_hash = await asyncio.to_thread(_hasher.hash, password)
@@ -141,6 +144,16 @@ class AccountService:
             raise Conflict("This login is taken.", code="login_taken") from None
         await self._audit.record("set_credentials", actor_id=user_id, target_user_id=user_id)
         return await self._users.get(user_id)
+
+    async def check_password(self, user_id: int, password: str) -> None:
+        """Raise unless `password` is the user's password (confirming a dangerous action)."""
+        user = await User.get(id=user_id)
+        try:
+            if user.password_hash is None:
+                raise VerificationError
+            await asyncio.to_thread(_hasher.verify, user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            raise Unauthorized("Wrong login or password.", code="bad_credentials") from None
 
     async def update_profile(
         self,

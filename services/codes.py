@@ -72,7 +72,9 @@ class CodeService:
             created_at=now,
             expires_at=now + LIFETIME,
         )
-        await self._notifier.send_login_code(user, code, int(LIFETIME.total_seconds() // 60))
+        await self._notifier.send_login_code(
+            user, code, int(LIFETIME.total_seconds() // 60), purpose
+        )
 
     async def _check_daily_failures(self, user_id: int, now: datetime) -> None:
         codes = await LoginCode.filter(user_id=user_id, created_at__gte=now - DAY)

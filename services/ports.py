@@ -12,8 +12,10 @@ from services.users import UserView
 
 
 class Notifier(Protocol):
-    async def send_login_code(self, user: UserView, code: str, minutes: int) -> None:
-        """Tell `user` their one-time code."""
+    async def send_login_code(
+        self, user: UserView, code: str, minutes: int, purpose: str = "sign_in"
+    ) -> None:
+        """Tell `user` their one-time code (for signing in, or for a bot token)."""
 
     async def announce_new_user(self, admin: UserView, user: UserView) -> int | None:
         """Ask `admin` to activate or reject `user`; returns the message id to update later."""

@@ -7,7 +7,13 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
-from bot.callbacks import ALL_CALLBACKS, AccountAction, FileAction, UserAdminAction
+from bot.callbacks import (
+    ALL_CALLBACKS,
+    AccountAction,
+    BotTokenAction,
+    FileAction,
+    UserAdminAction,
+)
 from bot.keyboards import BULK_MEDIA
 from ftpgram import Application
 from services.container import Services
@@ -23,6 +29,7 @@ def test_callback_data_fits_telegrams_64_bytes() -> None:
         "UserAdminCallback": UserAdminAction,
         "AccountCallback": AccountAction,
         "FileCallback": FileAction,
+        "BotTokenCallback": BotTokenAction,
     }
     longest_text = max(BULK_MEDIA, key=len)
     for cls in ALL_CALLBACKS:

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from api.openapi import RouteTable
-from api.routes import account, admin, auth, avatars, files, health
+from api.routes import account, admin, auth, avatars, files, health, messages, seed004
 
 
 def route_tables() -> list[RouteTable]:
-    return [health.routes, auth.routes, account.routes, files.routes, avatars.routes, admin.routes]
+    return [
+        health.routes,
+        auth.routes,
+        account.routes,
+        files.routes,
+        avatars.routes,
+        messages.routes,
+        admin.routes,
+        seed004.routes,
+    ]

@@ -5,6 +5,7 @@
 3. `code`     — /code;
 4. `account`  — /account and its form: registered users;
 5. `files`    — files sent to the bot, /myfiles, /stats: active users;
+   `tokens`   — /tokens, bot tokens for external apps: active users;
 6. `admin`    — /admin and decisions about users: administrators (router filter);
 7. `fallback` — last: anything no other router took.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import account, admin, code, errors, fallback, files, start
+from bot.handlers import account, admin, code, errors, fallback, files, start, tokens
 
 
 def get_routers() -> list[Router]:
@@ -26,6 +27,7 @@ def get_routers() -> list[Router]:
         code.create_router(),
         account.create_router(),
         files.create_router(),
+        tokens.create_router(),
         admin.create_router(),
         fallback.create_router(),
     ]
