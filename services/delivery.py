@@ -28,7 +28,7 @@ from services.telegram_text import render, split
 
 log = logging.getLogger(__name__)
 
-GLOBAL_RATE = 29.0  # messages per second, under Telegram's ~30
+GLOBAL_RATE = 28.0  # messages per second, under Telegram's ~30 with room for jitter
 CHAT_INTERVAL = 1.05  # seconds between messages to one chat, over Telegram's 1
 CLAIM = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
@@ -131,8 +131,13 @@ class _Pacer:
     def chat_ready(self, chat_id: int, now: float) -> bool:
         return self.next_chat.get(chat_id, 0.0) <= now
 
-    def reserve_chat(self, chat_id: int, parts: int, now: float) -> None:
-        self.next_chat[chat_id] = now + self.chat_interval * parts
+    def hold_chat(self, chat_id: int) -> None:
+        """No other message to this chat until `release_chat`."""
+        self.next_chat[chat_id] = float("inf")
+
+    def release_chat(self, chat_id: int) -> None:
+        """The spacing counts from when a message really went out."""
+        self.next_chat[chat_id] = time.monotonic() + self.chat_interval
 
     async def slot(self) -> None:
         """Wait for the next global sending slot."""
@@ -321,8 +326,7 @@ class DeliveryService:
             )
             if not claimed:
                 continue
-            parts = 1 if row.kind != "text" else len(split(render(row.text, row.format, row.title)))
-            self._pacer.reserve_chat(chat, parts, time.monotonic())
+            self._pacer.hold_chat(chat)
             await self._slots.acquire()
             task = asyncio.create_task(self._deliver(row, chat))
             self._inflight.add(task)
@@ -335,6 +339,14 @@ class DeliveryService:
         self._slots.release()
 
     async def _deliver(self, row: Message, chat: int) -> None:
+        try:
+            await self._send_parts(row, chat)
+        finally:
+            self._pacer.release_chat(chat)
+            # The chat can take its next message then: look at the queue again at that moment.
+            asyncio.get_running_loop().call_later(self._pacer.chat_interval, self._wake.set)
+
+    async def _send_parts(self, row: Message, chat: int) -> None:
         sent_ids: list[int] = list(row.telegram_message_ids or [])
         try:
             if row.kind == "text":
@@ -342,6 +354,8 @@ class DeliveryService:
                 for index, part in enumerate(parts):
                     if index < len(sent_ids):
                         continue  # went out before a retry
+                    if index:
+                        await asyncio.sleep(self._pacer.chat_interval)  # one chat, one a second
                     await self._pacer.slot()
                     markup = row.reply_markup if index == len(parts) - 1 else None
                     sent_ids.append(

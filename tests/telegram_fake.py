@@ -187,6 +187,11 @@ class FakeTelegram:
         self._closing = False
         # Bots may only write to people who wrote to them first.
         self.open_chats: set[int] = set()
+        # Telegram's sending limits, when enforced (see `enforce_limits`).
+        self._limits: tuple[int, float] | None = None
+        self._recent_sends: list[float] = []
+        self._last_send: dict[int, float] = {}
+        self.flood_answers = 0
         self._open_queries: set[str] = set()
         self.base_url = ""
 
@@ -243,6 +248,8 @@ class FakeTelegram:
                 and int(chat_id) not in self.open_chats
             ):
                 raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+            if method.startswith("send") and chat_id is not None and self._limits is not None:
+                self._check_limits(int(chat_id))
             result = await handler(params)
         except ApiError as exc:
             body: dict[str, Any] = {
@@ -309,6 +316,23 @@ class FakeTelegram:
             self._failures[method].append(
                 _Failure(code, description, retry_after if code == 429 else None)
             )
+
+    def enforce_limits(self, per_second: int = 30, chat_interval: float = 1.0) -> None:
+        """Answer 429 like Telegram when the bot sends more than `per_second` messages in any
+        second, or to one chat more often than every `chat_interval` seconds."""
+        self._limits = (per_second, chat_interval)
+
+    def _check_limits(self, chat_id: int) -> None:
+        assert self._limits is not None
+        per_second, chat_interval = self._limits
+        now = time.monotonic()
+        self._recent_sends = [t for t in self._recent_sends if now - t < 1.0]
+        too_soon = now - self._last_send.get(chat_id, -1e9) < chat_interval
+        if too_soon or len(self._recent_sends) >= per_second:
+            self.flood_answers += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
+        self._recent_sends.append(now)
+        self._last_send[chat_id] = now
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every call for this chat answers 403."""
