@@ -206,11 +206,15 @@ async def test_history_edits_and_deletes(
     await Message.filter(id=queued.id).update(
         next_attempt_at=datetime.now(UTC) + timedelta(hours=1)
     )
+    sending = await services.delivery.enqueue(user.id, "going out")
+    await Message.filter(id=sending.id).update(
+        status="sending", claimed_until=datetime.now(UTC) + timedelta(hours=1)
+    )
 
     history = await (await http.get(f"{api_url}/api/v1/messages/", headers=headers)).json()
     states = {item["id"]: item["status"] for item in history["items"]}
     assert states[sent["id"]] == "sent" and states[failed.id] == "failed"
-    assert states[queued.id] == "queued"
+    assert states[queued.id] == "queued" and states[sending.id] == "sending"
     bot_sent = next(i for i in history["items"] if i["id"] == sent["id"])
     assert bot_sent["bot_token_id"] is not None and bot_sent["telegram_message_ids"] == [
         message.message_id
@@ -227,7 +231,7 @@ async def test_history_edits_and_deletes(
     assert message.deleted
     cabinet = await (await http.get(f"{api_url}/api/cabinet", headers=headers)).json()
     assert cabinet["answer"] == "success"
-    assert [m["text"] for m in cabinet["messages"]][:2] == ["later", "x"]
+    assert [m["text"] for m in cabinet["messages"]][:3] == ["going out", "later", "x"]
     assert cabinet["messages"][0]["type"] == "Text"
 
 
@@ -293,3 +297,16 @@ async def test_a_document_over_http(
     assert received.raw["document"]["file_name"] == "отчёт.pdf"
     assert received.text == "the report"
     assert telegram.files[received.raw["document"]["file_id"]] == b"%PDF-1.4 report"
+
+
+async def test_retention_prunes_old_messages(services: Services) -> None:
+    from tests.conftest import make_user
+
+    user = await make_user(services, 6401)
+    old = await services.delivery.enqueue(user.id, "old news")
+    await services.delivery.wait_idle()
+    recent = await services.delivery.enqueue(user.id, "fresh")
+    await services.delivery.wait_idle()
+    await Message.filter(id=old.id).update(created_at=datetime.now(UTC) - timedelta(days=91))
+    assert await services.delivery.prune(90) == 1
+    assert [m.id for m in await Message.all()] == [recent.id]
