@@ -28,7 +28,7 @@ from services.telegram_text import render, split
 
 log = logging.getLogger(__name__)
 
-GLOBAL_RATE = 28.0  # messages per second, under Telegram's ~30 with room for jitter
+GLOBAL_RATE = 28.5  # messages per second, under Telegram's ~30 with room for jitter
 CHAT_INTERVAL = 1.05  # seconds between messages to one chat, over Telegram's 1
 CLAIM = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
@@ -127,6 +127,7 @@ class _Pacer:
         self.next_global = 0.0
         self.next_chat: dict[int, float] = {}
         self.paused_until = 0.0
+        self._lock = asyncio.Lock()
 
     def chat_ready(self, chat_id: int, now: float) -> bool:
         return self.next_chat.get(chat_id, 0.0) <= now
@@ -140,12 +141,20 @@ class _Pacer:
         self.next_chat[chat_id] = time.monotonic() + self.chat_interval
 
     async def slot(self) -> None:
-        """Wait for the next global sending slot."""
-        now = time.monotonic()
-        start = max(now, self.next_global, self.paused_until)
-        self.next_global = start + self.interval
-        if start > now:
-            await asyncio.sleep(start - now)
+        """Wait for the next global sending slot.
+
+        Slots are taken one at a time on a fixed grid, so a late wake-up (a busy event loop)
+        neither lets several sends out at once nor slows the average rate; after an idle spell
+        the grid starts again from now.
+        """
+        async with self._lock:
+            now = time.monotonic()
+            start = max(self.next_global, self.paused_until)
+            if start > now:
+                await asyncio.sleep(start - now)
+            else:
+                start = now
+            self.next_global = start + self.interval
 
     def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
