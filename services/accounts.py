@@ -17,7 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from tortoise.exceptions import IntegrityError
 
 from services.audit import AuditService
-from services.errors import Conflict, InvalidInput, RateLimited, Unauthorized
+from services.errors import Conflict, Forbidden, InvalidInput, RateLimited, Unauthorized
 from services.models import User
 from services.users import UserService, UserView
 
@@ -127,6 +127,13 @@ class AccountService:
             "login", actor_id=user.id, target_user_id=user.id, detail="password"
         )
         return UserView.of(user)
+
+    async def sign_in(self, login: str, password: str) -> UserView:
+        """The active user with this login and password (pending users are told so)."""
+        user = await self.authenticate(login, password)
+        if not user.is_active:
+            raise Forbidden("Your account is not active yet.", code="inactive_user")
+        return user
 
     async def set_credentials(self, user_id: int, *, login: str, password: str) -> UserView:
         """Give a (Telegram) user a login and password, or change their login."""

@@ -91,3 +91,17 @@ async def test_a_wrong_token_is_unauthorized(telegram: FakeTelegram) -> None:
             await stranger.get_me()
     finally:
         await session.close()
+
+
+async def test_enforced_limits_answer_429(telegram: FakeTelegram, bot: Bot) -> None:
+    telegram.enforce_limits(per_second=3, chat_interval=1.0)
+    for chat in (1, 2, 3, 4):
+        telegram.open_chat(chat)
+    await bot.send_message(1, "first")
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(1, "too soon for this chat")
+    await bot.send_message(2, "second")
+    await bot.send_message(3, "third")
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(4, "fourth within the same second")
+    assert telegram.flood_answers == 2

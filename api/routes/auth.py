@@ -10,7 +10,6 @@ from api.auth import SESSION_COOKIE
 from api.keys import TOKEN_KEY, services_of
 from api.openapi import RouteTable, read_body, respond
 from api.schemas import SignedIn, UserOut
-from services.errors import Forbidden
 from services.users import UserView
 
 routes = RouteTable(tag="auth")
@@ -84,10 +83,7 @@ async def register(request: web.Request) -> web.Response:
 )
 async def login(request: web.Request) -> web.Response:
     body = await read_body(request, LoginIn)
-    services = services_of(request)
-    user = await services.accounts.authenticate(body.login, body.password)
-    if not user.is_active:
-        raise Forbidden("Your account is not active yet.", code="inactive_user")
+    user = await services_of(request).accounts.sign_in(body.login, body.password)
     return await _signed_in(request, user, "password")
 
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, respond
-from services.errors import Forbidden, InvalidInput
+from services.errors import InvalidInput
 
 routes = RouteTable(tag="seed 004")
 
@@ -124,9 +124,7 @@ async def seed_delete_user(request: web.Request) -> web.Response:
 async def seed_auth(request: web.Request) -> web.Response:
     body = await read_body(request, SeedAuthIn)
     services = services_of(request)
-    user = await services.accounts.authenticate(body.login, body.psw)
-    if not user.is_active:
-        raise Forbidden("Your account is not active yet.", code="inactive_user")
+    user = await services.accounts.sign_in(body.login, body.psw)
     token = await services.auth.issue_token(user.id, "seed 004 sign-in")
     return respond(SeedToken(access_token=token))
 
