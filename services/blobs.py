@@ -32,6 +32,10 @@ class BlobService:
         elif not self.store.local_path(sha256).exists():
             raise NotFound("The content is not in storage.", code="missing_content")
 
+    async def undo_retain(self, sha256: str) -> None:
+        """Take back a `retain` in the same transaction (another reference still holds it)."""
+        await Blob.filter(sha256=sha256).update(ref_count=F("ref_count") - 1)
+
     async def retain_content(self, sha256: str, incoming: IncomingFile) -> None:
         """Keep new content for something other than a file (a message attachment)."""
         async with in_transaction():

@@ -279,12 +279,14 @@ class FileService:
             head = handle.read(8192)
         media_type, mime = classify(name, head)
         try:
-            row = await self._add_reference(
-                user, sha256, incoming.size, name, media_type, mime, source, incoming
+            row, created = await self._add_reference(
+                user, sha256, incoming.size, name, media_type, mime, source, incoming, reuse=reuse
             )
         finally:
             incoming.path.unlink(missing_ok=True)
-        return Upload(FileView.of(row), True)
+        return Upload(
+            FileView.of(row, shared=not created and await self._is_shared(row.id)), created
+        )
 
     async def _add_reference(
         self,
@@ -296,7 +298,10 @@ class FileService:
         mime: str,
         source: str,
         incoming: IncomingFile | None,
-    ) -> StoredFile:
+        *,
+        reuse: bool = True,
+    ) -> tuple[StoredFile, bool]:
+        """The new reference, or the user's existing file with this content (and False)."""
         for _attempt in range(3):
             try:
                 async with in_transaction():
@@ -305,6 +310,13 @@ class FileService:
                     if used + size > quota:
                         raise quota_error(max(0, quota - used))(size)
                     await self._blobs.retain(sha256, size, incoming)
+                    # Holding the blob's lock: a concurrent upload of the same content by the
+                    # same user has either committed its file by now or waits for us.
+                    if reuse:
+                        existing = await StoredFile.filter(user_id=user.id, blob_id=sha256).first()
+                        if existing is not None:
+                            await self._blobs.undo_retain(sha256)
+                            return existing, False
                     return await StoredFile.create(
                         user_id=user.id,
                         blob_id=sha256,
@@ -314,7 +326,7 @@ class FileService:
                         mime_type=mime,
                         source=source,
                         created_at=datetime.now(UTC),
-                    )
+                    ), True
             except IntegrityError:
                 continue  # another upload created the blob row first: lock it instead
         raise RuntimeError("could not store the file reference")
