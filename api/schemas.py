@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.users import UserView
 
@@ -44,22 +44,11 @@ class UserOut(BaseModel):
     created_at: datetime
     last_seen_at: datetime | None
 
+    model_config = ConfigDict(from_attributes=True)
+
     @classmethod
     def of(cls, user: UserView) -> UserOut:
-        return cls(
-            id=user.id,
-            telegram_id=user.telegram_id,
-            telegram_username=user.telegram_username,
-            login=user.login,
-            full_name=user.full_name,
-            email=user.email,
-            is_admin=user.is_admin,
-            is_active=user.is_active,
-            state=user.state,
-            language=user.language,
-            created_at=user.created_at,
-            last_seen_at=user.last_seen_at,
-        )
+        return cls.model_validate(user)
 
 
 class SignedIn(BaseModel):

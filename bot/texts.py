@@ -259,13 +259,13 @@ def error(exc: AppError) -> str:
     return escape(exc.message)
 
 
-MEDIA_LABELS = {
-    "image": ("🖼", "images"),
-    "video": ("🎬", "videos"),
-    "audio": ("🎵", "audio"),
-    "document": ("📄", "documents"),
-    "archive": ("🗜", "archives"),
-    "other": ("📦", "other files"),
+MEDIA_ICONS = {
+    "image": "🖼",
+    "video": "🎬",
+    "audio": "🎵",
+    "document": "📄",
+    "archive": "🗜",
+    "other": "📦",
 }
 
 
@@ -278,7 +278,7 @@ def media_label(media_type: str) -> str:
         "archive": _("archives"),
         "other": _("other files"),
     }
-    icon = MEDIA_LABELS.get(media_type, ("📦", ""))[0]
+    icon = MEDIA_ICONS.get(media_type, "📦")
     return f"{icon} {labels.get(media_type, media_type)}"
 
 

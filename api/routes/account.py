@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, respond
@@ -22,6 +22,8 @@ class AccountPatch(BaseModel):
 
 
 class TokenItem(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     label: str
     created_at: datetime
@@ -76,16 +78,7 @@ async def delete_account(request: web.Request) -> web.Response:
 @routes.get("/api/v1/account/tokens/", summary="Your API tokens", response=TokenList)
 async def list_tokens(request: web.Request) -> web.Response:
     tokens = await services_of(request).auth.tokens(user_of(request).id)
-    return respond(
-        TokenList(
-            items=[
-                TokenItem(
-                    id=t.id, label=t.label, created_at=t.created_at, last_used_at=t.last_used_at
-                )
-                for t in tokens
-            ]
-        )
-    )
+    return respond(TokenList(items=[TokenItem.model_validate(t) for t in tokens]))
 
 
 @routes.delete(

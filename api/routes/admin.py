@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond
 from api.schemas import Page, PageQuery, UserOut
+from services.users import UserService, UserView
 
 routes = RouteTable(tag="admin")
 
@@ -94,21 +95,21 @@ async def admin_logs(request: web.Request) -> web.Response:
     return respond(LogPage(page=query.page, per_page=query.per_page, total=total, items=items))
 
 
-async def _admin_user(request: web.Request, user_id: int) -> AdminUser:
-    users = services_of(request).users
-    user = await users.get(user_id)
+async def _admin_out(users: UserService, user: UserView) -> AdminUser:
     usage = await users.usage(user)
     return AdminUser(**UserOut.of(user).model_dump(), quota=usage.quota, used=usage.used)
+
+
+async def _admin_user(request: web.Request, user_id: int) -> AdminUser:
+    users = services_of(request).users
+    return await _admin_out(users, await users.get(user_id))
 
 
 async def list_users(request: web.Request) -> web.Response:
     query = read_query(request, UserPageQuery)
     users = services_of(request).users
     page = await users.list_users(page=query.page, per_page=query.per_page)
-    items = []
-    for user in page.items:
-        usage = await users.usage(user)
-        items.append(AdminUser(**UserOut.of(user).model_dump(), quota=usage.quota, used=usage.used))
+    items = [await _admin_out(users, user) for user in page.items]
     return respond(
         UserPageOut(page=page.page, per_page=page.per_page, total=page.total, items=items)
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from aiohttp import BodyPartReader, web
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.keys import BOT_TOKEN_KEY, services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond
@@ -79,15 +79,11 @@ class BotTokenOut(BaseModel):
     last_used_at: datetime | None
     messages_sent: int
 
+    model_config = ConfigDict(from_attributes=True)
+
     @classmethod
     def of(cls, token: BotTokenView) -> BotTokenOut:
-        return cls(
-            id=token.id,
-            label=token.label,
-            created_at=token.created_at,
-            last_used_at=token.last_used_at,
-            messages_sent=token.messages_sent,
-        )
+        return cls.model_validate(token)
 
 
 class NewBotTokenOut(BotTokenOut):

@@ -112,11 +112,9 @@ async def receive_password(
     login = str((await state.get_data())["login"])
     try:
         await services.accounts.set_credentials(user.id, login=login, password=password)
-    except Conflict:
+    except Conflict as taken:
         await state.set_state(CredentialsForm.login)
-        await message.answer(
-            texts.error(Conflict("", code="login_taken")) + "\n" + texts.ask_login()
-        )
+        await message.answer(texts.error(taken) + "\n" + texts.ask_login())
         return
     await state.clear()
     await message.answer(texts.credentials_saved(login))
