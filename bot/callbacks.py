@@ -86,9 +86,18 @@ class BotTokenCallback(CallbackData, prefix="bt"):
     token_id: int = 0
 
 
+class StationFilesCallback(CallbackData, prefix="sf"):
+    """A page of `/files`: station files, for one station (0: all followed) or only new ones."""
+
+    station_id: int = 0
+    page: int = 1
+    new: bool = False
+
+
 ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     UserAdminCallback,
     AccountCallback,
     FileCallback,
     BotTokenCallback,
+    StationFilesCallback,
 )

@@ -13,6 +13,7 @@ from bot.callbacks import (
     BotTokenCallback,
     FileAction,
     FileCallback,
+    StationFilesCallback,
     UserAdminAction,
     UserAdminCallback,
 )
@@ -309,3 +310,10 @@ def bot_tokens(items: list[BotTokenView]) -> InlineKeyboardMarkup:
         ]
     )
     return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def station_announcement(station_id: int) -> InlineKeyboardMarkup:
+    data = StationFilesCallback(station_id=station_id, new=True)
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=_("Show all"), callback_data=data.pack())]]
+    )

@@ -12,6 +12,7 @@ from bot import keyboards, texts
 from services.codes import SIGN_IN
 from services.delivery import DeliveryService
 from services.errors import Conflict
+from services.stations import StationView
 from services.users import UserView
 
 
@@ -53,3 +54,16 @@ class BotNotifier:
         with self.i18n.context(), self.i18n.use_locale(user.language):
             text = texts.account_changed(user)
         await self.delivery.enqueue(user.id, text)
+
+    async def announce_station_files(
+        self, user: UserView, station: StationView, *, count: int, total_size: int, names: list[str]
+    ) -> None:
+        with self.i18n.context(), self.i18n.use_locale(user.language):
+            text = texts.station_announcement(station, count, total_size, names)
+            markup = _markup(keyboards.station_announcement(station.id))
+        await self.delivery.enqueue(user.id, text, reply_markup=markup)
+
+    async def station_health_changed(self, admin: UserView, station: StationView) -> None:
+        with self.i18n.context(), self.i18n.use_locale(admin.language):
+            text = texts.station_health(station)
+        await self.delivery.enqueue(admin.id, text)

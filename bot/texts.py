@@ -9,11 +9,13 @@ from datetime import datetime
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from services.auth import TokenView
 from services.errors import AppError, PayloadTooLarge, QuotaExceeded
 from services.files import FilePage, FileView, MediaStats
 from services.messaging import BotTokenView
+from services.stations import StationView
 from services.users import Usage, UserPage, UserView
 
 
@@ -422,3 +424,25 @@ def bot_token_code(code: str, minutes: int) -> str:
         "Your code for creating a bot token on the web: <code>{code}</code>\n"
         "It works once, for {minutes} minutes."
     ).format(code=code, minutes=minutes)
+
+
+def station_announcement(
+    station: StationView, count: int, total_size: int, names: list[str]
+) -> str:
+    head = ngettext(
+        "📡 <b>{station}</b>: {count} new file, {size}",
+        "📡 <b>{station}</b>: {count} new files, {size}",
+        count,
+    ).format(station=escape(station.name), count=count, size=_bytes(total_size))
+    lines = [head, *(f"• <code>{escape(name)}</code>" for name in names)]
+    if count > len(names):
+        lines.append(_("…and {count} more").format(count=count - len(names)))
+    return "\n".join(lines)
+
+
+def station_health(station: StationView) -> str:
+    if station.failing:
+        return _("⚠️ Station <b>{station}</b> is failing: {error}").format(
+            station=escape(station.name), error=escape(station.last_error)
+        )
+    return _("✅ Station <b>{station}</b> answers again.").format(station=escape(station.name))

@@ -19,6 +19,7 @@ from services.logs import LogService
 from services.messaging import MessagingService, RateLimit
 from services.ports import Notifier
 from services.settings import Settings
+from services.stations import StationService
 from services.storage import LocalBlobStore
 from services.users import UserService
 
@@ -37,6 +38,7 @@ class Services:
     avatars: AvatarService
     logs: LogService
     health: HealthService
+    stations: StationService
 
 
 def build_services(
@@ -83,4 +85,12 @@ def build_services(
         avatars=AvatarService(files),
         logs=LogService(),
         health=HealthService(bot=bot_probe, scheduler=scheduler_probe),
+        stations=StationService(
+            secret=settings.secret,
+            notifier=notifier,
+            audit=audit,
+            ca_file=settings.station_ca_file,
+            timeout=settings.station_timeout,
+            poll_timeout=settings.station_poll_timeout,
+        ),
     )

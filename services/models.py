@@ -286,3 +286,109 @@ class LogEntry(Model):
 
     class Meta:
         table = "log_entry"
+
+
+class Station(Model):
+    """An FTP or FTPS server of a receiving station, added by an administrator.
+
+    The password is stored encrypted (`services.secrets`); the status columns say how the last
+    polls went, so every process shows the same health.
+    """
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100, unique=True)
+    host = fields.CharField(max_length=255)
+    port = fields.IntField(default=21)
+    login = fields.CharField(max_length=255, default="anonymous")
+    password_encrypted = fields.TextField(default="")
+    tls = fields.CharField(max_length=10, default="none")  # none | explicit | implicit
+    verify_tls = fields.BooleanField(default=True)
+    root = fields.CharField(max_length=1000, default="/")
+    include_masks: Any = fields.JSONField(default=list)
+    exclude_masks: Any = fields.JSONField(default=list)
+    poll_interval = fields.IntField(default=300)  # seconds
+    max_connections = fields.SmallIntField(default=2)
+    encoding = fields.CharField(max_length=10, default="auto")  # auto | utf-8 | cp1251
+    enabled = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField()
+    last_poll_at = fields.DatetimeField(null=True)
+    last_success_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
+    failing = fields.BooleanField(default=False)
+    consecutive_failures = fields.IntField(default=0)
+    # Hash of the last listing and the number of files still waiting to become stable: a poll
+    # that finds the same listing and nothing pending writes nothing but its poll record.
+    listing_digest = fields.CharField(max_length=64, default="")
+    pending_files = fields.IntField(default=0)
+    # A poll holds the station until then: polls of one station never overlap, in any process.
+    poll_lease_until = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "station"
+
+
+class StationFile(Model):
+    """A file seen on a station. `remote_path` holds the bytes the server sent (as latin-1 text)
+    for RETR; `path` is the decoded name people read."""
+
+    id = fields.BigIntField(primary_key=True)
+    station: fields.ForeignKeyRelation[Station] = fields.ForeignKeyField(
+        "models.Station", related_name="files", on_delete=fields.CASCADE
+    )
+    station_id: int
+    remote_path = fields.CharField(max_length=1000)
+    path = fields.CharField(max_length=1000)
+    size = fields.BigIntField()
+    modified_at = fields.DatetimeField(null=True)
+    first_seen_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField()
+    stable = fields.BooleanField(default=False)
+    # When the file became stable, i.e. new to the people who follow the station.
+    available_at = fields.DatetimeField(null=True)
+    announced = fields.BooleanField(default=False)
+    gone = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "station_file"
+        unique_together = (("station_id", "remote_path"),)
+        indexes = (("station_id", "available_at"),)
+
+
+class StationPoll(Model):
+    """One poll of one station: when, what it found, and how it ended."""
+
+    id = fields.BigIntField(primary_key=True)
+    station: fields.ForeignKeyRelation[Station] = fields.ForeignKeyField(
+        "models.Station", related_name="polls", on_delete=fields.CASCADE
+    )
+    station_id: int
+    started_at = fields.DatetimeField()
+    finished_at = fields.DatetimeField()
+    files_seen = fields.IntField(default=0)
+    new_files = fields.IntField(default=0)
+    gone_files = fields.IntField(default=0)
+    error = fields.TextField(default="")
+
+    class Meta:
+        table = "station_poll"
+        indexes = (("station_id", "started_at"),)
+
+
+class UserStation(Model):
+    """A station a user follows; `seen_until` marks what they have already looked at."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="stations", on_delete=fields.CASCADE
+    )
+    user_id: int
+    station: fields.ForeignKeyRelation[Station] = fields.ForeignKeyField(
+        "models.Station", related_name="followers", on_delete=fields.CASCADE
+    )
+    station_id: int
+    created_at = fields.DatetimeField()
+    seen_until = fields.DatetimeField()
+
+    class Meta:
+        table = "user_station"
+        unique_together = (("user_id", "station_id"),)

@@ -6,9 +6,12 @@ use any object with these methods.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from services.users import UserView
+
+if TYPE_CHECKING:
+    from services.stations import StationView
 
 
 class Notifier(Protocol):
@@ -27,3 +30,11 @@ class Notifier(Protocol):
 
     async def account_changed(self, user: UserView) -> None:
         """Tell `user` their account was activated, deactivated or declined."""
+
+    async def announce_station_files(
+        self, user: UserView, station: StationView, *, count: int, total_size: int, names: list[str]
+    ) -> None:
+        """Tell a follower that `count` files became available on `station` (first `names`)."""
+
+    async def station_health_changed(self, admin: UserView, station: StationView) -> None:
+        """Tell `admin` that `station` started failing (`station.failing`) or recovered."""

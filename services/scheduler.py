@@ -6,9 +6,12 @@ exactly one runs the scheduler (see README, "Scaling out").
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from services.container import Services
@@ -43,7 +46,86 @@ async def prune_messages(services: Services) -> None:
         )
 
 
+async def prune_polls(services: Services) -> None:
+    deleted = await services.stations.prune_polls(services.settings.log_retention_days)
+    if deleted:
+        log.info("Pruned %d station poll records", deleted)
+
+
+async def poll_station(services: Services, station_id: int) -> None:
+    await services.stations.poll_due(station_id)
+
+
+class StationJobs:
+    """One interval job per enabled station, kept in line with the stations table.
+
+    `sync` runs every minute (stations changed by another process) and right after a change made
+    here (`StationService.on_change`). A job is only replaced when its interval changes, so syncing
+    never postpones a poll.
+    """
+
+    SYNC_SECONDS = 60
+
+    def __init__(self, scheduler: AsyncIOScheduler, services: Services) -> None:
+        self.scheduler = scheduler
+        self.services = services
+        self._intervals: dict[int, int] = {}
+
+    @staticmethod
+    def job_id(station_id: int) -> str:
+        return f"station-{station_id}"
+
+    async def sync(self) -> None:
+        wanted = {
+            s.id: s.poll_interval
+            for s in await self.services.stations.list_stations(enabled_only=True)
+        }
+        for station_id in set(self._intervals) - set(wanted):
+            with contextlib.suppress(JobLookupError):
+                self.scheduler.remove_job(self.job_id(station_id))
+            del self._intervals[station_id]
+        for station_id, interval in wanted.items():
+            if self._intervals.get(station_id) == interval:
+                continue
+            extra: dict[str, Any] = {}
+            if station_id not in self._intervals:
+                extra["next_run_time"] = datetime.now(UTC)  # a new station is polled at once
+            self.scheduler.add_job(
+                poll_station,
+                "interval",
+                seconds=interval,
+                jitter=min(30, interval // 10),
+                args=[self.services, station_id],
+                id=self.job_id(station_id),
+                replace_existing=True,
+                **extra,
+            )
+            self._intervals[station_id] = interval
+
+    def sync_soon(self) -> None:
+        self.scheduler.add_job(self.sync, id="stations-sync-now", replace_existing=True)
+
+
 def schedule_jobs(scheduler: AsyncIOScheduler, services: Services) -> None:
+    jobs = StationJobs(scheduler, services)
+    services.stations.on_change = jobs.sync_soon
+    scheduler.add_job(
+        jobs.sync,
+        "interval",
+        seconds=StationJobs.SYNC_SECONDS,
+        id="stations-sync",
+        replace_existing=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        prune_polls,
+        "interval",
+        hours=6,
+        jitter=300,
+        args=[services],
+        id="prune-polls",
+        replace_existing=True,
+    )
     scheduler.add_job(
         prune_logs,
         "interval",

@@ -63,13 +63,19 @@ class Settings(BaseSettings):
     bot_token_rate: float = Field(default=1.0, gt=0)
     bot_token_burst: int = Field(default=10, ge=1)
     bot_token_daily: int = Field(default=1000, ge=1)
+    # Extra CA certificates trusted for station FTPS (beside the system ones).
+    station_ca_file: Path | None = None
+    station_timeout: float = Field(default=30.0, gt=0)
+    station_poll_timeout: float = Field(default=600.0, gt=0)
 
     @field_validator("bot_token", "secret_key", "database_url", mode="before")
     @classmethod
     def _empty_secret_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("public_url", "webhook_url", "log_file", "storage_dir", mode="before")
+    @field_validator(
+        "public_url", "webhook_url", "log_file", "storage_dir", "station_ca_file", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value

@@ -309,3 +309,39 @@ def reference_listing(endpoint: FtpEndpoint) -> list[bytes]:
                 raise
             names = [name for name, _facts in client.mlsd()]  # aioftp's server has no NLST
         return sorted(name.encode("latin-1") for name in names)
+
+
+# ---- one entry point for "a station of this kind" ----------------------------------------------
+
+STATION_KINDS = (
+    "aioftp",
+    "pyftpdlib",
+    "pyftpdlib-cp1251",
+    "pyftpdlib-explicit",
+    "vsftpd-explicit",
+    "vsftpd-implicit",
+)
+
+
+@contextlib.asynccontextmanager
+async def station_server(kind: str, root: Path, certs: Certificates) -> AsyncIterator[FtpEndpoint]:
+    """A running FTP server of `kind` (one of `STATION_KINDS`) serving `root`."""
+    if kind == "aioftp":
+        async with aioftp_server(root) as endpoint:
+            yield endpoint
+        return
+    sync: contextlib.AbstractContextManager[FtpEndpoint]
+    if kind == "pyftpdlib":
+        sync = pyftpdlib_server(root)
+    elif kind == "pyftpdlib-cp1251":
+        sync = pyftpdlib_server(root, encoding="cp1251")
+    elif kind == "pyftpdlib-explicit":
+        sync = pyftpdlib_server(root, tls="explicit", certs=certs)
+    elif kind == "vsftpd-explicit":
+        sync = vsftpd_server(root, tls="explicit", certs=certs)
+    elif kind == "vsftpd-implicit":
+        sync = vsftpd_server(root, tls="implicit", certs=certs)
+    else:
+        raise ValueError(kind)
+    with sync as endpoint:
+        yield endpoint

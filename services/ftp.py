@@ -1,0 +1,465 @@
+"""The FTP/FTPS client of ftpgram: one session per job, listing and transfers for stations.
+
+aioftp runs the control connection. The data connection is ours, because stations differ in ways
+aioftp does not handle (see NOTES.md):
+
+- the control channel speaks latin-1, so every name passes through as the bytes the server sent
+  (cp1251 or UTF-8); names are decoded for people, and the raw form is kept for RETR;
+- data connections are passive (EPSV, then PASV) and always go to the control host, whatever
+  private address a PASV reply announces;
+- on FTPS the data connection is opened plain, the command is sent, and TLS starts afterwards with
+  the control connection's session — vsftpd demands session reuse and starts its handshake only
+  once the command has arrived;
+- listings use MLSD where the server offers it and LIST (Unix or DOS format) otherwise.
+
+Every failure becomes one `FtpError` whose `kind` says what went wrong and whether trying again
+later may help.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fnmatch
+import logging
+import re
+import ssl
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Literal
+
+import aioftp
+from aioftp.common import SSLSessionBoundContext
+
+from services.errors import StationUnavailable
+
+log = logging.getLogger(__name__)
+
+TlsMode = Literal["none", "explicit", "implicit"]
+TLS_MODES: tuple[TlsMode, ...] = ("none", "explicit", "implicit")
+NameEncoding = Literal["auto", "utf-8", "cp1251"]
+NAME_ENCODINGS: tuple[NameEncoding, ...] = ("auto", "utf-8", "cp1251")
+WIRE = "latin-1"  # bytes <-> str one to one on the control channel
+READ_SIZE = 1 << 16
+
+ErrorKind = Literal[
+    "timeout", "unreachable", "login", "tls", "busy", "dropped", "not_found", "protocol"
+]
+# Kinds worth retrying soon; the others need a person to change something.
+TRANSIENT: frozenset[str] = frozenset({"timeout", "unreachable", "busy", "dropped"})
+
+
+class FtpError(StationUnavailable):
+    def __init__(self, kind: ErrorKind, message: str) -> None:
+        super().__init__(message, code=f"ftp_{kind}")
+        self.kind: ErrorKind = kind
+
+    @property
+    def transient(self) -> bool:
+        return self.kind in TRANSIENT
+
+
+@dataclass(frozen=True)
+class FtpTarget:
+    """How to reach a station. `password` is plain here; it never leaves this process."""
+
+    host: str
+    port: int = 21
+    login: str = "anonymous"
+    password: str = ""
+    tls: TlsMode = "none"
+    verify_tls: bool = True
+    encoding: NameEncoding = "auto"
+    ca_file: Path | None = None
+    timeout: float = 30.0
+
+    def __repr__(self) -> str:  # never show the password in logs or tracebacks
+        return f"FtpTarget({self.host}:{self.port}, login={self.login!r}, tls={self.tls})"
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFile:
+    remote_path: str  # the server's bytes as latin-1 text: what RETR must send
+    path: str  # decoded for people
+    size: int
+    modified_at: datetime | None
+
+
+def decode_name(raw: str, encoding: NameEncoding) -> str:
+    """A name as people read it: UTF-8 when it is valid UTF-8 (or so configured), else cp1251."""
+    data = raw.encode(WIRE)
+    if encoding != "cp1251":
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            if encoding == "utf-8":
+                return data.decode("utf-8", errors="replace")
+    return data.decode("cp1251", errors="replace")
+
+
+def encode_name(name: str, encoding: NameEncoding) -> str:
+    """The wire form of a name typed by a person (a station's root folder)."""
+    codec = "cp1251" if encoding == "cp1251" else "utf-8"
+    try:
+        return name.encode(codec).decode(WIRE)
+    except UnicodeEncodeError as error:
+        raise FtpError("protocol", f"The name {name!r} cannot be written in {codec}") from error
+
+
+class Masks:
+    """Include / exclude shell patterns, matched case-insensitively against the base name, or
+    against the path below the root when the pattern has a slash."""
+
+    def __init__(self, include: Sequence[str], exclude: Sequence[str]) -> None:
+        self.include = [m.lower() for m in include if m.strip()]
+        self.exclude = [m.lower() for m in exclude if m.strip()]
+
+    @staticmethod
+    def _any(patterns: list[str], relative: str) -> bool:
+        name = relative.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(relative if "/" in p else name, p) for p in patterns)
+
+    def wants_file(self, relative: str) -> bool:
+        relative = relative.lower()
+        if self.exclude and self._any(self.exclude, relative):
+            return False
+        return not self.include or self._any(self.include, relative)
+
+    def wants_folder(self, relative: str) -> bool:
+        return not self.exclude or not self._any(self.exclude, relative.lower())
+
+
+# ---- listing formats ---------------------------------------------------------------------------
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_UNIX = re.compile(
+    r"^([-dl])\S*\s+.*?(\d+)\s+([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}:\d{2}|\d{4})\s(.*)$"
+)
+_DOS = re.compile(
+    r"^(\d{2})-(\d{2})-(\d{2}(?:\d{2})?)\s+(\d{1,2}):(\d{2})\s*([AaPp][Mm])?\s+(<DIR>|\d+)\s+(.*)$"
+)
+
+Entry = tuple[str, bool, int, datetime | None]  # name (wire), is folder, size, modified
+
+
+def parse_mlsd(text: str) -> list[Entry]:
+    entries: list[Entry] = []
+    for line in text.splitlines():
+        facts_text, sep, name = line.partition(" ")
+        if not sep or not name:
+            continue
+        facts = {}
+        for fact in facts_text.split(";"):
+            key, eq, value = fact.partition("=")
+            if eq:
+                facts[key.lower()] = value
+        kind = facts.get("type", "").lower()
+        if kind not in ("file", "dir"):
+            continue  # cdir, pdir, links and devices
+        modified = None
+        stamp = facts.get("modify", "")
+        if len(stamp) >= 14 and stamp[:14].isdigit():
+            modified = datetime(
+                int(stamp[0:4]),
+                int(stamp[4:6]),
+                int(stamp[6:8]),
+                int(stamp[8:10]),
+                int(stamp[10:12]),
+                int(stamp[12:14]),
+                tzinfo=UTC,
+            )
+        size = facts.get("size", "0")
+        entries.append((name, kind == "dir", int(size) if size.isdigit() else 0, modified))
+    return entries
+
+
+def parse_list(text: str, now: datetime) -> list[Entry]:
+    """`LIST` output in the Unix `ls -l` or the DOS format; links and odd lines are skipped."""
+    entries: list[Entry] = []
+    dates: dict[tuple[str, str, str], datetime | None] = {}
+    for line in text.splitlines():
+        match = _UNIX.match(line)
+        if match:
+            kind, size, month, day, clock, name = match.groups()
+            if kind == "l":
+                continue  # a link may point anywhere; stations publish plain files
+            key = (month, day, clock)
+            if key not in dates:
+                dates[key] = _unix_date(month, day, clock, now)
+            modified = dates[key]
+        else:
+            dos = _DOS.match(line)
+            if not dos:
+                continue
+            mm, dd, yy, hh, mi, ampm, size, name = dos.groups()
+            kind = "d" if size == "<DIR>" else "-"
+            modified = _dos_date(mm, dd, yy, hh, mi, ampm)
+            size = "0" if kind == "d" else size
+        if name in (".", ".."):
+            continue
+        entries.append((name, kind == "d", int(size), modified))
+    return entries
+
+
+def _unix_date(month: str, day: str, clock: str, now: datetime) -> datetime | None:
+    number = _MONTHS.get(month.lower())
+    if number is None:
+        return None
+    try:
+        if ":" in clock:  # within the last half year: the year is implied
+            hour, minute = clock.split(":")
+            stamp = datetime(now.year, number, int(day), int(hour), int(minute), tzinfo=UTC)
+            if stamp > now + timedelta(days=1):
+                stamp = stamp.replace(year=now.year - 1)
+            return stamp
+        return datetime(int(clock), number, int(day), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _dos_date(mm: str, dd: str, yy: str, hh: str, mi: str, ampm: str | None) -> datetime | None:
+    year = int(yy) + (2000 if len(yy) == 2 and int(yy) < 70 else 1900 if len(yy) == 2 else 0)
+    hour = int(hh) % 12 + (12 if ampm and ampm.lower() == "pm" else 0) if ampm else int(hh)
+    try:
+        return datetime(year, int(mm), int(dd), hour, int(mi), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+# ---- the session -------------------------------------------------------------------------------
+
+
+def tls_context(target: FtpTarget) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=str(target.ca_file) if target.ca_file else None)
+    if target.ca_file:
+        context.load_default_certs()
+    if not target.verify_tls:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _classify(error: BaseException) -> FtpError:
+    if isinstance(error, FtpError):
+        return error
+    if isinstance(error, aioftp.StatusCodeError):
+        code = str(error.received_codes[-1]) if error.received_codes else ""
+        reply = " ".join(str(line) for line in error.info).strip()
+        text = f"{code} {reply}".strip()
+        if code in ("421", "425", "450"):
+            return FtpError("busy", f"The station is busy: {text}")
+        if code in ("530", "331", "332"):
+            return FtpError("login", f"The station refused the login: {text}")
+        if code in ("550", "553"):
+            return FtpError("not_found", f"Not found on the station: {text}")
+        if code == "426":
+            return FtpError("dropped", f"The station aborted the transfer: {text}")
+        return FtpError("protocol", f"Unexpected answer from the station: {text}")
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return FtpError("tls", f"The station's certificate is not trusted: {error.verify_message}")
+    if isinstance(error, ssl.SSLError):
+        return FtpError("tls", f"TLS failed: {error.reason or error}")
+    if isinstance(error, TimeoutError):
+        return FtpError("timeout", "The station did not answer in time")
+    if isinstance(error, ConnectionRefusedError):
+        return FtpError("unreachable", "The station refused the connection")
+    if isinstance(error, ConnectionError | asyncio.IncompleteReadError | EOFError):
+        return FtpError("dropped", "The station closed the connection")
+    if isinstance(error, OSError):
+        return FtpError("unreachable", f"The station cannot be reached: {error.strerror or error}")
+    if isinstance(error, UnicodeError | ValueError):
+        return FtpError("protocol", f"The station sent something unreadable: {error}")
+    raise error
+
+
+class FtpSession:
+    """One logged-in control connection. Use `connect()`; the session closes on exit."""
+
+    def __init__(self, target: FtpTarget) -> None:
+        self.target = target
+        self._context = tls_context(target) if target.tls != "none" else None
+        self._client = aioftp.Client(
+            socket_timeout=target.timeout,
+            connection_timeout=target.timeout,
+            encoding=WIRE,
+            ssl=self._context if target.tls == "implicit" else None,
+        )
+        self._mlsd: bool | None = None
+        self._binary = False
+        self._features: set[str] = set()
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def connect(cls, target: FtpTarget) -> AsyncIterator[FtpSession]:
+        session = cls(target)
+        try:
+            await session._open()
+        except Exception as error:
+            session._client.close()
+            raise _classify(error) from error
+        try:
+            yield session
+        except Exception as error:
+            raise _classify(error) from error
+        finally:
+            await session.close()
+
+    async def _open(self) -> None:
+        target, client = self.target, self._client
+        await client.connect(target.host, target.port)
+        if target.tls == "explicit":
+            assert self._context is not None
+            await client.upgrade_to_tls(self._context)
+        # Passwords are sent as UTF-8 bytes; latin-1 carries them through unchanged.
+        await client.login(target.login, target.password.encode().decode(WIRE))
+        if target.tls == "implicit":
+            await client.command("PBSZ 0", "200")
+            await client.command("PROT P", "200")
+        _code, lines = await client.command("FEAT", ("2xx", "5xx"))
+        self._features = {line.strip().split(" ")[0].upper() for line in lines}
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._client.command("QUIT", "2xx"), 2)
+        self._client.close()
+
+    # -- data connections --
+
+    async def _passive_port(self) -> int:
+        if not self._binary:
+            await self._client.command("TYPE I", "200")
+            self._binary = True
+        try:
+            _code, info = await self._client.command("EPSV", "229")
+            return self._client.parse_epsv_response(info[-1])[1]
+        except aioftp.StatusCodeError as error:
+            if not str(error.received_codes[-1]).startswith("5"):
+                raise
+        _code, info = await self._client.command("PASV", "227")
+        return self._client.parse_pasv_response(info[-1])[1]
+
+    @contextlib.asynccontextmanager
+    async def transfer(
+        self, command: str, *, offset: int = 0
+    ) -> AsyncIterator[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
+        """A data connection carrying `command`'s data; the final reply is checked on exit."""
+        port = await self._passive_port()
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(self.target.host, port), self.target.timeout
+        )
+        try:
+            if offset:
+                await self._client.command(f"REST {offset}", "350")
+            await self._client.command(command)  # send only; the reply comes with TLS below
+            if self._context is None:
+                await self._client.command(None, "1xx")
+            else:
+                await self._start_data_tls(writer)
+            yield reader, writer
+        finally:
+            writer.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer.wait_closed(), 2)
+        await self._client.command(None, "2xx", "1xx")
+
+    async def _start_data_tls(self, writer: asyncio.StreamWriter) -> None:
+        """Read the 1xx reply while the handshake runs: vsftpd answers first, others shake first."""
+        assert self._context is not None
+        ssl_object = self._client.stream.writer.transport.get_extra_info("ssl_object")
+        context: ssl.SSLContext = self._context
+        if ssl_object is not None and ssl_object.session is not None:
+            context = SSLSessionBoundContext(
+                ssl.PROTOCOL_TLS_CLIENT, context=self._context, session=ssl_object.session
+            )
+        handshake = asyncio.ensure_future(
+            writer.start_tls(
+                context,
+                server_hostname=self.target.host,
+                ssl_handshake_timeout=self.target.timeout,
+            )
+        )
+        try:
+            await self._client.command(None, "1xx")
+            await handshake
+        finally:
+            if not handshake.done():
+                handshake.cancel()
+                with contextlib.suppress(BaseException):
+                    await handshake
+
+    async def _read_all(self, command: str) -> str:
+        chunks: list[bytes] = []
+        async with self.transfer(command) as (reader, _writer):
+            while chunk := await asyncio.wait_for(reader.read(READ_SIZE), self.target.timeout):
+                chunks.append(chunk)
+        return b"".join(chunks).decode(WIRE)
+
+    # -- listing --
+
+    async def list_folder(self, folder: str) -> list[Entry]:
+        """Entries of one folder (`folder` in wire form)."""
+        await self._client.command(f"CWD {folder}", "2xx")
+        if self._mlsd is None:
+            self._mlsd = "MLST" in self._features
+        if self._mlsd:
+            try:
+                return parse_mlsd(await self._read_all("MLSD"))
+            except aioftp.StatusCodeError as error:
+                if not str(error.received_codes[-1]).startswith("50"):
+                    raise
+                self._mlsd = False
+        return parse_list(await self._read_all("LIST"), datetime.now(UTC))
+
+    async def walk(
+        self,
+        root: str,
+        masks: Masks,
+        *,
+        decode: Callable[[str], str],
+    ) -> list[RemoteFile]:
+        """Every file below `root` (wire form) to any depth that the masks let through.
+
+        Hidden names (a leading dot) are skipped: uploaders write temporary files that way, and
+        some servers (vsftpd) never list them.
+        """
+        root = "/" + root.strip("/") if root.strip("/") else "/"
+        skip = len(decode(root)) + 1 if root != "/" else 1
+        found: list[RemoteFile] = []
+        folders = [root]
+        while folders:
+            folder = folders.pop()
+            base = "" if folder == "/" else folder
+            for name, is_folder, size, modified in await self.list_folder(folder):
+                if name.startswith("."):
+                    continue  # hidden: uploads in progress, server metadata; some servers hide them
+                wire = f"{base}/{name}"
+                path = decode(wire)
+                relative = path[skip:]
+                if is_folder:
+                    if masks.wants_folder(relative):
+                        folders.append(wire)
+                elif masks.wants_file(relative):
+                    found.append(RemoteFile(wire, path, size, modified))
+        return found
+
+
+class ConnectionGates:
+    """One semaphore per station, shared by polls and downloads, sized by the station's limit."""
+
+    def __init__(self) -> None:
+        self._gates: dict[int, tuple[int, asyncio.Semaphore]] = {}
+
+    def gate(self, station_id: int, limit: int) -> asyncio.Semaphore:
+        limit = max(1, limit)
+        known = self._gates.get(station_id)
+        if known is None or known[0] != limit:
+            known = (limit, asyncio.Semaphore(limit))
+            self._gates[station_id] = known
+        return known[1]

@@ -1,0 +1,172 @@
+"""ftpgram's FTP client against real servers: recursive listings with awkward names, RETR of the
+raw names, and failures that say what went wrong."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from services.ftp import FtpError, FtpSession, FtpTarget, Masks, decode_name, parse_list
+from tests.ftp_servers import STATION_KINDS, Certificates, FtpEndpoint, station_server
+
+TREE = {
+    "readme.txt": b"station readme\n",
+    "2026/11/23/NOAA 19 pass.hrpt": b"\x00" * 1000,
+    '2026/11/23/Снимок "Метеор-М".tif': b"tif" * 100,
+    "2026/11/23/it's here.dat": b"x",
+    "deep/a/b/c/d/e/leaf.bin": b"leaf",
+}
+
+
+def fill(root: Path, tree: dict[str, bytes] = TREE) -> None:
+    (root / "2026/11/empty folder").mkdir(parents=True, exist_ok=True)
+    (root / ".upload.tmp").write_bytes(b"hidden: being uploaded")
+    for name, data in tree.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    for folder, _dirs, files in os.walk(root):  # vsftpd serves as nobody: world-readable
+        os.chmod(folder, 0o755)
+        for file in files:
+            os.chmod(Path(folder) / file, 0o644)
+
+
+def put_raw(root: Path, raw_name: bytes, data: bytes) -> None:
+    """A file whose name is these bytes on disk, whatever the file system encoding."""
+    path = Path(os.fsdecode(os.fsencode(root) + b"/" + raw_name))
+    path.write_bytes(data)
+    path.chmod(0o644)
+
+
+def target_of(endpoint: FtpEndpoint, **changes: object) -> FtpTarget:
+    values: dict[str, object] = {
+        "host": endpoint.host,
+        "port": endpoint.port,
+        "login": endpoint.login,
+        "password": endpoint.password,
+        "tls": endpoint.tls,
+        "ca_file": endpoint.ca_file,
+        "timeout": 10.0,
+    }
+    values.update(changes)
+    return FtpTarget(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", STATION_KINDS)
+async def test_walk_lists_every_file_at_any_depth(
+    kind: str, ftp_root: Path, certs: Certificates
+) -> None:
+    fill(ftp_root)
+    async with station_server(kind, ftp_root, certs) as endpoint:
+        target = target_of(endpoint)
+        async with FtpSession.connect(target) as session:
+            files = await session.walk(
+                "/", Masks([], []), decode=lambda raw: decode_name(raw, "auto")
+            )
+            listed = {f.path: f.size for f in files}
+            assert listed == {"/" + name: len(data) for name, data in TREE.items()}
+            stamps = [f.modified_at for f in files]
+            assert all(s is not None and abs((datetime.now(UTC) - s).days) <= 1 for s in stamps)
+            # Every listed name can be fetched back byte for byte with the name as listed.
+            for remote in files:
+                chunks = []
+                async with session.transfer(f"RETR {remote.remote_path}") as (reader, _):
+                    while chunk := await reader.read(65536):
+                        chunks.append(chunk)
+                assert b"".join(chunks) == TREE[remote.path[1:]], remote.path
+
+
+async def test_cp1251_names_on_vsftpd_are_listed_and_fetched(
+    ftp_root: Path, certs: Certificates
+) -> None:
+    """vsftpd sends the bytes on disk: a station keeping cp1251 names shows them as such."""
+    raw = "Снимок 01.dat".encode("cp1251")
+    put_raw(ftp_root, raw, b"cp1251 content")
+    async with (
+        station_server("vsftpd-explicit", ftp_root, certs) as endpoint,
+        FtpSession.connect(target_of(endpoint)) as session,
+    ):
+        files = await session.walk(
+            "/", Masks([], []), decode=lambda wire: decode_name(wire, "auto")
+        )
+        assert [f.path for f in files] == ["/Снимок 01.dat"]
+        async with session.transfer(f"RETR {files[0].remote_path}") as (reader, _):
+            assert await reader.read() == b"cp1251 content"
+
+
+async def test_masks_and_root_narrow_the_listing(ftp_root: Path, certs: Certificates) -> None:
+    fill(ftp_root)
+    async with (
+        station_server("pyftpdlib", ftp_root, certs) as endpoint,
+        FtpSession.connect(target_of(endpoint)) as session,
+    ):
+        decode = lambda wire: decode_name(wire, "auto")  # noqa: E731
+        files = await session.walk("/2026", Masks(["*.hrpt", "*.TIF"], ["23/it*"]), decode=decode)
+        assert sorted(f.path for f in files) == [
+            "/2026/11/23/NOAA 19 pass.hrpt",
+            '/2026/11/23/Снимок "Метеор-М".tif',
+        ]
+        files = await session.walk("/", Masks([], ["deep", "2026"]), decode=decode)
+        assert [f.path for f in files] == ["/readme.txt"]
+
+
+async def test_wrong_password_is_a_login_error(ftp_root: Path, certs: Certificates) -> None:
+    async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
+        with pytest.raises(FtpError) as caught:
+            async with FtpSession.connect(target_of(endpoint, password="wrong")):
+                pass
+    assert caught.value.kind == "login"
+    assert not caught.value.transient
+    assert "wrong" not in caught.value.message
+
+
+async def test_closed_port_is_unreachable() -> None:
+    from tests.ftp_servers import free_port
+
+    with pytest.raises(FtpError) as caught:
+        async with FtpSession.connect(FtpTarget(host="127.0.0.1", port=free_port(), timeout=5)):
+            pass
+    assert caught.value.kind == "unreachable"
+    assert caught.value.transient
+
+
+async def test_untrusted_certificate_is_a_tls_error_unless_verification_is_off(
+    ftp_root: Path, certs: Certificates
+) -> None:
+    fill(ftp_root, {"a.dat": b"a"})
+    async with station_server("vsftpd-implicit", ftp_root, certs) as endpoint:
+        with pytest.raises(FtpError) as caught:
+            async with FtpSession.connect(target_of(endpoint, ca_file=None)):
+                pass
+        assert caught.value.kind == "tls"
+        assert "certificate" in caught.value.message
+        target = target_of(endpoint, ca_file=None, verify_tls=False)
+        async with FtpSession.connect(target) as session:
+            files = await session.walk("/", Masks([], []), decode=lambda w: w)
+        assert [f.path for f in files] == ["/a.dat"]
+
+
+def test_list_formats() -> None:
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    text = "\r\n".join(
+        [
+            "total 12",
+            "drwxr-xr-x    2 0        0            4096 Nov 23 08:14 sub folder",
+            "-rw-r--r--    1 ftp      ftp          1234 Dec 30 23:59 last year.dat",
+            "-rw-r--r--    1 1000 1234 Jan 02  2024 no group.dat",
+            "lrwxrwxrwx    1 0        0               4 Nov 23 08:14 link -> a",
+            "11-23-26  08:14PM       <DIR>          Windows Folder",
+            "11-23-26  08:14AM                  77 windows file.txt",
+            "garbage line",
+        ]
+    )
+    assert parse_list(text, now) == [
+        ("sub folder", True, 4096, datetime(2026, 11, 23, 8, 14, tzinfo=UTC)),
+        ("last year.dat", False, 1234, datetime(2025, 12, 30, 23, 59, tzinfo=UTC)),
+        ("no group.dat", False, 1234, datetime(2024, 1, 2, tzinfo=UTC)),
+        ("Windows Folder", True, 0, datetime(2026, 11, 23, 20, 14, tzinfo=UTC)),
+        ("windows file.txt", False, 77, datetime(2026, 11, 23, 8, 14, tzinfo=UTC)),
+    ]
