@@ -454,7 +454,7 @@ class StationService:
         target = self.target(row)
         async with FtpSession.connect(target) as session:
             entries = await session.list_folder(encode_name(row.root, target.encoding))
-        return ProbeResult(entries=len(entries))
+        return ProbeResult(entries=sum(not name.startswith(".") for name, *_ in entries))
 
     # ---- polling -----------------------------------------------------------------------
 
@@ -719,11 +719,15 @@ class StationService:
                 )
         return [s for s in await self.list_stations(enabled_only=True) if s.id in wanted]
 
-    async def mark_seen(self, user: UserView, station_id: int | None = None) -> int:
+    async def mark_seen(
+        self, user: UserView, station_id: int | None = None
+    ) -> tuple[int, datetime]:
+        """Files available until now stop counting as new; returns (stations marked, now)."""
         query = UserStation.filter(user_id=user.id)
         if station_id is not None:
             query = query.filter(station_id=station_id)
-        return await query.update(seen_until=datetime.now(UTC))
+        now = datetime.now(UTC)
+        return await query.update(seen_until=now), now
 
     # ---- files on stations -------------------------------------------------------------
 

@@ -103,10 +103,38 @@ class _Cp1251Handler(FTPHandler):
     encoding = "cp1251"
 
 
+def _dropping(base: type[FTPHandler], drop: threading.Event) -> type[FTPHandler]:
+    """A handler that, while `drop` is set, hangs up in the middle of listing a subfolder."""
+
+    class Dropping(base):  # type: ignore[misc,valid-type]
+        def _maybe_drop(self, path: str) -> bool:
+            if drop.is_set() and path.rstrip("/") != self.fs.root.rstrip("/"):
+                self.respond("150 Here comes the listing.")
+                self.close()
+                return True
+            return False
+
+        def ftp_MLSD(self, path: str) -> Any:
+            return None if self._maybe_drop(path) else super().ftp_MLSD(path)
+
+        def ftp_LIST(self, path: str) -> Any:
+            return None if self._maybe_drop(path) else super().ftp_LIST(path)
+
+    return Dropping
+
+
 @contextlib.contextmanager
 def pyftpdlib_server(
-    root: Path, *, tls: Tls = "none", encoding: str = "utf-8", certs: Certificates | None = None
+    root: Path,
+    *,
+    tls: Tls = "none",
+    encoding: str = "utf-8",
+    certs: Certificates | None = None,
+    max_connections: int = 0,
+    drop: threading.Event | None = None,
 ) -> Iterator[FtpEndpoint]:
+    """pyftpdlib serving `root`. `max_connections` makes it answer 421 beyond that many
+    clients; `drop`, while set, makes it hang up in the middle of listing a subfolder."""
     authorizer = DummyAuthorizer()
     authorizer.add_user(LOGIN, PASSWORD, str(root), perm="elradfmwMT")
     handler: Any
@@ -125,10 +153,13 @@ def pyftpdlib_server(
         handler = _Cp1251Handler if encoding == "cp1251" else type("Handler", (FTPHandler,), {})
     else:
         raise ValueError("pyftpdlib has no implicit FTPS; use vsftpd")
+    if drop is not None:
+        handler = _dropping(handler, drop)
     handler.authorizer = authorizer
     handler.passive_ports = None
     handler.log_prefix = "pyftpdlib %(username)s: "
     server = ThreadedFTPServer(("127.0.0.1", 0), handler)
+    server.max_cons = max_connections
     port = server.socket.getsockname()[1]
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"timeout": 0.1, "blocking": True}, daemon=True

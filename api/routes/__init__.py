@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from api.openapi import RouteTable
-from api.routes import account, admin, auth, avatars, files, health, messages, seed004
+from api.routes import (
+    account,
+    admin,
+    auth,
+    avatars,
+    files,
+    health,
+    messages,
+    seed004,
+    stations,
+)
 
 
 def route_tables() -> list[RouteTable]:
@@ -15,5 +25,6 @@ def route_tables() -> list[RouteTable]:
         avatars.routes,
         messages.routes,
         admin.routes,
+        stations.routes,
         seed004.routes,
     ]

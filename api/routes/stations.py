@@ -1,0 +1,480 @@
+"""Stations: administration (seed 000's add_new_ftp_server and full CRUD, test, poll now), the
+caller's choice of stations, the files on them and the poll survey."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.keys import services_of, user_of
+from api.openapi import RouteTable, read_body, read_query, respond
+from api.schemas import Page, PageQuery
+from services.errors import InvalidInput
+from services.stations import (
+    PollResult,
+    StationFileFilter,
+    StationView,
+    parse_station_url,
+)
+
+routes = RouteTable(tag="stations")
+Tls = Literal["none", "explicit", "implicit"]
+Encoding = Literal["auto", "utf-8", "cp1251"]
+STATION = r"/api/v1/admin/stations/{station_id:\d+}/"
+
+
+class StationOut(BaseModel):
+    """A station as administrators see it. The password is never returned."""
+
+    id: int
+    name: str
+    url: str
+    host: str
+    port: int
+    login: str
+    has_password: bool
+    tls: str
+    verify_tls: bool
+    root: str
+    include_masks: list[str]
+    exclude_masks: list[str]
+    poll_interval: int = Field(description="seconds")
+    max_connections: int
+    encoding: str
+    enabled: bool
+    health: str = Field(description="ok, failing, waiting (not polled yet) or disabled")
+    created_at: datetime
+    last_poll_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class StationList(BaseModel):
+    items: list[StationOut]
+
+
+class StationFields(BaseModel):
+    """Station settings. `url` (ftp://host[:port][/folder] or ftps:// for implicit TLS) may
+    stand for host, port, TLS and root folder."""
+
+    name: str | None = Field(default=None, max_length=100)
+    url: str | None = Field(default=None, max_length=1100)
+    host: str | None = Field(default=None, max_length=255)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    login: str | None = Field(default=None, max_length=255)
+    password: str | None = Field(default=None, max_length=1000)
+    tls: Tls | None = None
+    verify_tls: bool | None = None
+    root: str | None = Field(default=None, max_length=1000)
+    include_masks: list[str] | None = Field(default=None, max_length=100)
+    exclude_masks: list[str] | None = Field(default=None, max_length=100)
+    poll_interval: int | None = Field(default=None, ge=30, le=86400, description="seconds")
+    max_connections: int | None = Field(default=None, ge=1, le=20)
+    encoding: Encoding | None = None
+    enabled: bool | None = None
+
+    model_config = ConfigDict(extra="forbid")
+
+    def fields(self) -> dict[str, Any]:
+        """Only what the caller sent; `url` expanded; explicit fields win over the URL's."""
+        sent = {k: v for k, v in self.model_dump(exclude_unset=True).items() if v is not None}
+        url = sent.pop("url", None)
+        return {**(parse_station_url(url) if url else {}), **sent}
+
+
+class SeedStation(BaseModel):
+    """Seed 000's body: `is_ssl` asks for explicit TLS on an ftp:// URL."""
+
+    login: str = Field(default="", max_length=255)
+    pwd: str = Field(default="", max_length=1000)
+    url: str = Field(max_length=1100)
+    is_ssl: bool = False
+    name: str | None = Field(default=None, max_length=100)
+
+
+class ProbeOut(BaseModel):
+    ok: bool = True
+    entries: int = Field(description="entries in the station's root folder")
+
+
+class PollOut(BaseModel):
+    station_id: int
+    started_at: datetime
+    finished_at: datetime
+    files_seen: int
+    new_files: int
+    gone_files: int
+    ok: bool
+    error: str
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, result: PollResult) -> PollOut:
+        return cls.model_validate(result)
+
+
+class PollList(BaseModel):
+    items: list[PollOut]
+
+
+class UserStationOut(BaseModel):
+    id: int
+    name: str
+    health: str
+    last_poll_at: datetime | None
+    last_success_at: datetime | None
+    followed: bool
+
+
+class UserStationList(BaseModel):
+    items: list[UserStationOut]
+
+
+class StationChoice(BaseModel):
+    station_ids: list[int] = Field(max_length=10000)
+
+
+class StationChoiceQuery(BaseModel):
+    station_ids: str = Field(description="comma-separated station ids, e.g. 1,2")
+
+    def ids(self) -> list[int]:
+        parts = [p.strip() for p in self.station_ids.split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise InvalidInput(
+                "station_ids must be comma-separated numbers.",
+                fields={"station_ids": "expected e.g. 1,2"},
+            )
+        return [int(p) for p in parts]
+
+
+class StationFileOut(BaseModel):
+    id: int
+    station_id: int
+    station_name: str
+    path: str
+    name: str
+    size: int
+    modified_at: datetime | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    available_at: datetime | None
+    new: bool = Field(description="available since you last marked the station seen")
+    gone: bool
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class StationFileQuery(PageQuery):
+    station_id: int | None = None
+    path_prefix: str | None = Field(default=None, max_length=1000)
+    since: datetime | None = Field(default=None, description="available at or after this time")
+    only_new: bool = False
+    include_gone: bool = False
+
+
+class StationFilePageOut(Page):
+    items: list[StationFileOut]
+
+
+class SeenBody(BaseModel):
+    station_id: int | None = Field(default=None, description="null: every followed station")
+
+
+class SeenOut(BaseModel):
+    stations: int
+    seen_until: datetime
+
+
+class SurveyStation(BaseModel):
+    station_id: int
+    station_name: str
+    health: str
+    last_poll: PollOut | None
+    new_in_last_poll: int = Field(description="files that became available in the last poll")
+    new_since_seen: int = Field(description="files available since you last marked it seen")
+    seen_until: datetime
+
+
+class SurveyOut(BaseModel):
+    items: list[SurveyStation]
+
+
+def _station_out(view: StationView) -> StationOut:
+    return StationOut.model_validate(view)
+
+
+def _station_id(request: web.Request) -> int:
+    return int(request.match_info["station_id"])
+
+
+# ---- administration ------------------------------------------------------------------------
+
+
+@routes.get(
+    "/api/v1/admin/stations/",
+    summary="Every station with its health",
+    auth="admin",
+    response=StationList,
+)
+async def list_stations(request: web.Request) -> web.Response:
+    stations = await services_of(request).stations.list_stations()
+    return respond(StationList(items=[_station_out(s) for s in stations]))
+
+
+@routes.post(
+    "/api/v1/admin/stations/",
+    summary="Add a station; it is polled at once",
+    auth="admin",
+    body=StationFields,
+    response=StationOut,
+    status=201,
+)
+async def create_station(request: web.Request) -> web.Response:
+    body = await read_body(request, StationFields)
+    station = await services_of(request).stations.create(user_of(request), body.fields())
+    return respond(_station_out(station), status=201)
+
+
+@routes.post(
+    "/api/v1/admin/add_new_ftp_server/",
+    summary="Seed 000: add a station from {login, pwd, url, is_ssl}",
+    auth="admin",
+    body=SeedStation,
+    response=StationOut,
+    status=201,
+)
+async def add_new_ftp_server(request: web.Request) -> web.Response:
+    body = await read_body(request, SeedStation)
+    station = await services_of(request).stations.create_from_seed(
+        user_of(request),
+        url=body.url,
+        login=body.login,
+        pwd=body.pwd,
+        is_ssl=body.is_ssl,
+        name=body.name,
+    )
+    return respond(_station_out(station), status=201)
+
+
+@routes.post(
+    "/api/v1/admin/stations/test/",
+    summary="Try station settings without saving them: connect, log in, list the root folder",
+    auth="admin",
+    body=StationFields,
+    response=ProbeOut,
+    errors=[502],
+)
+async def probe_station(request: web.Request) -> web.Response:
+    body = await read_body(request, StationFields)
+    result = await services_of(request).stations.probe(body.fields())
+    return respond(ProbeOut(entries=result.entries))
+
+
+@routes.get(STATION, summary="One station", auth="admin", response=StationOut, errors=[404])
+async def get_station(request: web.Request) -> web.Response:
+    return respond(_station_out(await services_of(request).stations.get(_station_id(request))))
+
+
+@routes.patch(
+    STATION,
+    summary="Change a station's settings (send only what changes)",
+    auth="admin",
+    body=StationFields,
+    response=StationOut,
+    errors=[404, 409],
+)
+async def patch_station(request: web.Request) -> web.Response:
+    body = await read_body(request, StationFields)
+    station = await services_of(request).stations.update(
+        user_of(request), _station_id(request), body.fields()
+    )
+    return respond(_station_out(station))
+
+
+@routes.delete(
+    STATION,
+    summary="Delete a station with its file list and poll history",
+    auth="admin",
+    status=204,
+    errors=[404],
+)
+async def delete_station(request: web.Request) -> web.Response:
+    await services_of(request).stations.delete(user_of(request), _station_id(request))
+    return web.Response(status=204)
+
+
+@routes.post(
+    STATION + "test/",
+    summary="Connect to a saved station, log in and list its root folder",
+    auth="admin",
+    response=ProbeOut,
+    errors=[404, 502],
+)
+async def test_station(request: web.Request) -> web.Response:
+    result = await services_of(request).stations.test(_station_id(request))
+    return respond(ProbeOut(entries=result.entries))
+
+
+@routes.post(
+    STATION + "poll/",
+    summary="Poll a station now; 502 with the station's error when the poll fails",
+    auth="admin",
+    response=PollOut,
+    errors=[404, 409, 502],
+)
+async def poll_station(request: web.Request) -> web.Response:
+    result = await services_of(request).stations.poll(_station_id(request))
+    if not result.ok:
+        return web.json_response(
+            {
+                "error": {
+                    "code": result.error_code or "station_unavailable",
+                    "message": result.error,
+                }
+            },
+            status=502,
+        )
+    return respond(PollOut.of(result))
+
+
+@routes.get(
+    STATION + "polls/",
+    summary="The station's latest polls, newest first",
+    auth="admin",
+    response=PollList,
+    errors=[404],
+)
+async def station_polls(request: web.Request) -> web.Response:
+    stations = services_of(request).stations
+    station_id = _station_id(request)
+    await stations.get(station_id)
+    return respond(PollList(items=[PollOut.of(p) for p in await stations.last_polls(station_id)]))
+
+
+# ---- users ---------------------------------------------------------------------------------
+
+
+async def _user_stations(request: web.Request) -> UserStationList:
+    items = await services_of(request).stations.stations_for(user_of(request))
+    return UserStationList(
+        items=[
+            UserStationOut(
+                id=i.station.id,
+                name=i.station.name,
+                health=i.station.health,
+                last_poll_at=i.station.last_poll_at,
+                last_success_at=i.station.last_success_at,
+                followed=i.followed,
+            )
+            for i in items
+        ]
+    )
+
+
+@routes.get(
+    "/api/v1/stations/",
+    summary="Enabled stations; `followed` marks the ones you chose",
+    response=UserStationList,
+)
+async def user_stations(request: web.Request) -> web.Response:
+    return respond(await _user_stations(request))
+
+
+@routes.put(
+    "/api/v1/users/me/stations/",
+    summary="Choose the stations you follow (any number, the list replaces the old one)",
+    body=StationChoice,
+    response=UserStationList,
+    errors=[404],
+)
+async def choose_stations(request: web.Request) -> web.Response:
+    body = await read_body(request, StationChoice)
+    await services_of(request).stations.follow(user_of(request), body.station_ids)
+    return respond(await _user_stations(request))
+
+
+@routes.get(
+    "/api/v1/users/select_station/",
+    summary="Seed 000: choose stations with ?station_ids=1,2",
+    query=StationChoiceQuery,
+    response=UserStationList,
+    errors=[404],
+)
+async def select_station(request: web.Request) -> web.Response:
+    query = read_query(request, StationChoiceQuery)
+    await services_of(request).stations.follow(user_of(request), query.ids())
+    return respond(await _user_stations(request))
+
+
+@routes.get(
+    "/api/v1/files/list_station_files/",
+    summary="Seed 000: available files on the stations you follow, newest first",
+    query=StationFileQuery,
+    response=StationFilePageOut,
+    errors=[404],
+)
+async def list_station_files(request: web.Request) -> web.Response:
+    query = read_query(request, StationFileQuery)
+    page = await services_of(request).stations.list_files(
+        user_of(request),
+        StationFileFilter(
+            station_id=query.station_id,
+            path_prefix=query.path_prefix,
+            since=query.since,
+            only_new=query.only_new,
+            include_gone=query.include_gone,
+        ),
+        page=query.page,
+        per_page=query.per_page,
+    )
+    return respond(
+        StationFilePageOut(
+            page=page.page,
+            per_page=page.per_page,
+            total=page.total,
+            items=[StationFileOut.model_validate(f) for f in page.items],
+        )
+    )
+
+
+@routes.get(
+    "/api/v1/files/survey/",
+    summary="Seed 000: per followed station, the last poll and how many files are new",
+    response=SurveyOut,
+)
+async def survey(request: web.Request) -> web.Response:
+    items = await services_of(request).stations.survey(user_of(request))
+    return respond(
+        SurveyOut(
+            items=[
+                SurveyStation(
+                    station_id=i.station.id,
+                    station_name=i.station.name,
+                    health=i.station.health,
+                    last_poll=PollOut.of(i.last_poll) if i.last_poll else None,
+                    new_in_last_poll=i.new_in_last_poll,
+                    new_since_seen=i.new_since_seen,
+                    seen_until=i.seen_until,
+                )
+                for i in items
+            ]
+        )
+    )
+
+
+@routes.post(
+    "/api/v1/stations/seen/",
+    summary="Mark files seen: they stop counting as new (one station, or all you follow)",
+    body=SeenBody,
+    response=SeenOut,
+)
+async def mark_seen(request: web.Request) -> web.Response:
+    body = await read_body(request, SeenBody)
+    count, until = await services_of(request).stations.mark_seen(user_of(request), body.station_id)
+    return respond(SeenOut(stations=count, seen_until=until))
