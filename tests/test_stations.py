@@ -257,8 +257,8 @@ async def test_polls_and_tests_share_the_station_connection_limit(
             services.stations.test(station.id),
         )
     poll, *tests = results
-    assert poll.ok and poll.files_seen == 5  # type: ignore[union-attr]
-    assert [t.entries for t in tests] == [3, 3]  # type: ignore[union-attr]
+    assert poll.ok and poll.files_seen == 5
+    assert [t.entries for t in tests] == [3, 3]
 
 
 async def test_a_dropped_listing_marks_nothing_gone(

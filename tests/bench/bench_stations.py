@@ -23,10 +23,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 
 from services import db
 from services.audit import AuditService
 from services.models import User
+from services.ports import Notifier
 from services.stations import StationService
 from services.users import UserView
 from tests.ftp_servers import certificates, vsftpd_server
@@ -71,8 +73,11 @@ async def ftpgram_polls(
     try:
         admin = UserView.of(await User.create(full_name="Bench", is_admin=True, is_active=True))
         service = StationService(
-            secret=b"bench-secret-key", notifier=Silent(), audit=AuditService(), ca_file=ca_file
-        )  # type: ignore[arg-type]
+            secret=b"bench-secret-key",
+            notifier=cast(Notifier, Silent()),
+            audit=AuditService(),
+            ca_file=ca_file,
+        )
         station = await service.create(
             admin,
             {"host": "127.0.0.1", "port": port, "tls": "explicit", "password": "bench@example.org"},
