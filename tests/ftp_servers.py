@@ -198,12 +198,11 @@ def vsftpd_binary() -> str:
 
 @contextlib.contextmanager
 def vsftpd_server(root: Path, *, tls: Tls, certs: Certificates) -> Iterator[FtpEndpoint]:
-    """vsftpd with TLS required on control and data, anonymous login chrooted to `root`.
+    """vsftpd, anonymous login chrooted to `root`; with `tls` explicit or implicit, TLS is
+    required on control and data connections (with session reuse), with "none" it is off.
 
     vsftpd's real users come from PAM; anonymous login keeps the fixture free of system users.
     """
-    if tls == "none":
-        raise ValueError("the vsftpd fixture is for FTPS")
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="ftpgram-vsftpd-") as folder:
         base = Path(folder)
@@ -228,7 +227,7 @@ def vsftpd_server(root: Path, *, tls: Tls, certs: Certificates) -> Iterator[FtpE
             "seccomp_sandbox": "NO",
             "isolate": "NO",
             "isolate_network": "NO",
-            "ssl_enable": "YES",
+            "ssl_enable": "NO" if tls == "none" else "YES",
             "allow_anon_ssl": "YES",
             "force_anon_logins_ssl": "YES",
             "force_anon_data_ssl": "YES",
@@ -349,6 +348,7 @@ STATION_KINDS = (
     "pyftpdlib",
     "pyftpdlib-cp1251",
     "pyftpdlib-explicit",
+    "vsftpd",
     "vsftpd-explicit",
     "vsftpd-implicit",
 )
@@ -368,6 +368,8 @@ async def station_server(kind: str, root: Path, certs: Certificates) -> AsyncIte
         sync = pyftpdlib_server(root, encoding="cp1251")
     elif kind == "pyftpdlib-explicit":
         sync = pyftpdlib_server(root, tls="explicit", certs=certs)
+    elif kind == "vsftpd":
+        sync = vsftpd_server(root, tls="none", certs=certs)
     elif kind == "vsftpd-explicit":
         sync = vsftpd_server(root, tls="explicit", certs=certs)
     elif kind == "vsftpd-implicit":
