@@ -86,12 +86,86 @@ class BotTokenCallback(CallbackData, prefix="bt"):
     token_id: int = 0
 
 
+class StationFilesAction(StrEnum):
+    OPEN = "o"  # a new message with the list (the button of an announcement)
+    LIST = "l"  # this message shows the list
+    PICK = "p"  # this message shows the station filter's choices
+    SEEN = "s"  # mark the listed station (or all followed) seen, then list
+
+
 class StationFilesCallback(CallbackData, prefix="sf"):
     """A page of `/files`: station files, for one station (0: all followed) or only new ones."""
 
     station_id: int = 0
     page: int = 1
     new: bool = False
+    action: StationFilesAction = StationFilesAction.OPEN
+
+
+class StationChoiceAction(StrEnum):
+    TOGGLE = "t"
+    ALL = "a"
+    NONE = "n"
+    SAVE = "s"
+
+
+class StationChoiceCallback(CallbackData, prefix="sc"):
+    """`/stations`: the choice lives in the buttons themselves (`chosen` says whether a station is
+    ticked now) until Save, so nothing is stored for a choice that is never saved."""
+
+    action: StationChoiceAction
+    station_id: int = 0
+    chosen: bool = False
+
+
+class StationAdminAction(StrEnum):
+    LIST = "l"
+    OPEN = "o"
+    ADD = "a"
+    ENABLE = "e"
+    DISABLE = "d"
+    POLL = "p"
+    TEST = "t"
+    EDIT = "m"
+    FIELD = "f"  # ask for a field's new value (text, or the choices of a choice field)
+    SET = "v"  # set a choice field to `value`
+    DELETE = "x"
+    CONFIRM_DELETE = "X"
+
+
+class StationField(StrEnum):
+    NAME = "n"
+    URL = "u"
+    LOGIN = "l"
+    PASSWORD = "p"
+    TLS = "t"
+    VERIFY_TLS = "c"
+    ROOT = "r"
+    INCLUDE_MASKS = "i"
+    EXCLUDE_MASKS = "e"
+    POLL_INTERVAL = "s"
+    MAX_CONNECTIONS = "k"
+    ENCODING = "E"
+
+
+class StationAdminCallback(CallbackData, prefix="sa"):
+    action: StationAdminAction
+    station_id: int = 0
+    page: int = 1  # the page of the station list to go back to
+    field: StationField | None = None
+    value: str = ""  # a choice field's value: a TLS mode, a name encoding, "1" / "0"
+
+
+class StationWizardAction(StrEnum):
+    TLS = "t"
+    DEFAULT_NAME = "n"
+    SAVE_ANYWAY = "s"
+    CANCEL = "c"
+
+
+class StationWizardCallback(CallbackData, prefix="sw"):
+    action: StationWizardAction
+    tls: str = ""
 
 
 ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
@@ -100,4 +174,7 @@ ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     FileCallback,
     BotTokenCallback,
     StationFilesCallback,
+    StationChoiceCallback,
+    StationAdminCallback,
+    StationWizardCallback,
 )

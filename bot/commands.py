@@ -12,6 +12,8 @@ from services.users import SUPPORTED_LANGUAGES
 USER_COMMANDS = [
     ("start", __("Register or see where you stand")),
     ("code", __("A one-time code for the web and the API")),
+    ("stations", __("Choose the stations you follow")),
+    ("files", __("Files on your stations")),
     ("myfiles", __("Your stored files")),
     ("stats", __("How your storage is used")),
     ("account", __("Your account and API tokens")),
@@ -21,6 +23,7 @@ USER_COMMANDS = [
 ]
 ADMIN_COMMANDS = [
     ("admin", __("Users and their activation")),
+    ("stations_admin", __("Stations: add, check, poll, edit")),
 ]
 
 

@@ -17,3 +17,18 @@ class FileForm(StatesGroup):
 
 class BotTokenForm(StatesGroup):
     label = State()
+
+
+class StationWizard(StatesGroup):
+    """Adding a station: address, login, password, TLS mode, name; then a connection test."""
+
+    url = State()
+    login = State()
+    password = State()
+    tls = State()
+    name = State()
+    failed = State()  # the test failed: save anyway or cancel
+
+
+class StationEditForm(StatesGroup):
+    value = State()

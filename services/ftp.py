@@ -34,6 +34,7 @@ import aioftp
 from aioftp.common import SSLSessionBoundContext
 
 from services.errors import StationUnavailable
+from services.transfer import Receiver
 
 log = logging.getLogger(__name__)
 
@@ -369,18 +370,74 @@ class FtpSession:
                 await asyncio.wait_for(writer.wait_closed(), 2)
         await self._client.command(None, "2xx", "1xx")
 
-    async def _start_data_tls(self, writer: asyncio.StreamWriter) -> None:
-        """Read the 1xx reply while the handshake runs: vsftpd answers first, others shake first."""
+    async def retrieve(
+        self, remote_path: str, receiver: Receiver, *, offset: int = 0, idle: float | None = None
+    ) -> int:
+        """RETR `remote_path` from `offset` into `receiver`; returns the partial file's size.
+
+        The data connection is read by `receiver` itself (no stream in between). A transfer that
+        receives nothing for `idle` seconds (default: the session timeout) fails as a timeout.
+        """
+        loop = asyncio.get_running_loop()
+        port = await self._passive_port()
+        transport, _ = await asyncio.wait_for(
+            loop.create_connection(lambda: receiver, self.target.host, port), self.target.timeout
+        )
+        try:
+            if offset:
+                await self._client.command(f"REST {offset}", "350")
+            await self._client.command(f"RETR {remote_path}")
+            if self._context is None:
+                await self._client.command(None, "1xx")
+            else:
+                secure = asyncio.ensure_future(
+                    loop.start_tls(
+                        transport,
+                        receiver,
+                        self._data_context(),
+                        server_hostname=self.target.host,
+                        ssl_handshake_timeout=self.target.timeout,
+                    )
+                )
+                try:
+                    await self._client.command(None, "1xx")
+                    upgraded = await secure
+                finally:
+                    if not secure.done():
+                        secure.cancel()
+                        with contextlib.suppress(BaseException):
+                            await secure
+                assert upgraded is not None
+                transport = upgraded
+                receiver.connection_made(upgraded)
+            limit = idle or self.target.timeout
+            seen = -1
+            while not receiver.done.done():
+                if receiver.received == seen:
+                    raise TimeoutError
+                seen = receiver.received
+                await asyncio.wait({receiver.done}, timeout=limit)
+            size = receiver.done.result()
+        finally:
+            transport.close()
+        await self._client.command(None, "2xx", "1xx")
+        return size
+
+    def _data_context(self) -> ssl.SSLContext:
+        """The TLS context for a data connection: bound to the control connection's session."""
         assert self._context is not None
         ssl_object = self._client.stream.writer.transport.get_extra_info("ssl_object")
-        context: ssl.SSLContext = self._context
         if ssl_object is not None and ssl_object.session is not None:
-            context = SSLSessionBoundContext(
+            return SSLSessionBoundContext(
                 ssl.PROTOCOL_TLS_CLIENT, context=self._context, session=ssl_object.session
             )
+        return self._context
+
+    async def _start_data_tls(self, writer: asyncio.StreamWriter) -> None:
+        """Read the 1xx reply while the handshake runs: vsftpd answers first, others shake first."""
         handshake = asyncio.ensure_future(
             writer.start_tls(
-                context,
+                self._data_context(),
                 server_hostname=self.target.host,
                 ssl_handshake_timeout=self.target.timeout,
             )

@@ -96,7 +96,8 @@ class StationView:
         scheme = "ftps" if self.tls == "implicit" else "ftp"
         default = 990 if self.tls == "implicit" else 21
         port = "" if self.port == default else f":{self.port}"
-        return f"{scheme}://{self.host}{port}{self.root if self.root != '/' else ''}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{scheme}://{host}{port}{self.root if self.root != '/' else ''}"
 
     @property
     def health(self) -> str:

@@ -106,7 +106,7 @@ class _Cp1251Handler(FTPHandler):
 def _dropping(base: type[FTPHandler], drop: threading.Event) -> type[FTPHandler]:
     """A handler that, while `drop` is set, hangs up in the middle of listing a subfolder."""
 
-    class Dropping(base):  # type: ignore[misc,valid-type]
+    class Dropping(base):
         def _maybe_drop(self, path: str) -> bool:
             if drop.is_set() and path.rstrip("/") != self.fs.root.rstrip("/"):
                 self.respond("150 Here comes the listing.")

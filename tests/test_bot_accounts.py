@@ -3,45 +3,11 @@
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
-
-from bot.callbacks import (
-    ALL_CALLBACKS,
-    AccountAction,
-    BotTokenAction,
-    FileAction,
-    UserAdminAction,
-)
-from bot.keyboards import BULK_MEDIA
 from ftpgram import Application
 from services.container import Services
 from services.models import ApiToken, User
 from tests.telegram_fake import FakeTelegram, TgUser
-
-# The largest id the database hands out (IntField: signed 32 bits); pages and days are smaller.
-BIG_ID = 2**31 - 1
-
-
-def test_callback_data_fits_telegrams_64_bytes() -> None:
-    actions: dict[str, type[StrEnum]] = {
-        "UserAdminCallback": UserAdminAction,
-        "AccountCallback": AccountAction,
-        "FileCallback": FileAction,
-        "BotTokenCallback": BotTokenAction,
-    }
-    longest_text = max(BULK_MEDIA, key=len)
-    for cls in ALL_CALLBACKS:
-        for action in actions[cls.__name__]:
-            fields = {
-                name: longest_text if info.annotation in (str, "str") else BIG_ID
-                for name, info in cls.model_fields.items()
-                if name != "action"
-            }
-            packed = cls(action=action, **fields).pack()
-            assert len(packed.encode()) <= 64, packed
-            assert isinstance(cls.unpack(packed), CallbackData)
 
 
 async def register(telegram: FakeTelegram, user: TgUser) -> None:

@@ -65,7 +65,18 @@ async def test_configured_admin_is_active_admin_from_the_first_start(
 async def test_command_menu_is_set_in_both_languages_and_per_chat(
     application: Application, telegram: FakeTelegram
 ) -> None:
-    menu = ["start", "code", "myfiles", "stats", "account", "tokens", "help", "cancel"]
+    menu = [
+        "start",
+        "code",
+        "stations",
+        "files",
+        "myfiles",
+        "stats",
+        "account",
+        "tokens",
+        "help",
+        "cancel",
+    ]
     assert telegram.commands_for() == menu
     russian = telegram.commands[('{"type": "default"}', "ru")]
     assert russian[0]["description"] == "Регистрация и статус учётной записи"

@@ -6,7 +6,9 @@
 4. `account`  — /account and its form: registered users;
 5. `files`    — files sent to the bot, /myfiles, /stats: active users;
    `tokens`   — /tokens, bot tokens for external apps: active users;
+   `stations` — /stations (the stations you follow), /files (the files on them): active users;
 6. `admin`    — /admin and decisions about users: administrators (router filter);
+   `station_admin` — /stations_admin and the add-station wizard: administrators;
 7. `fallback` — last: anything no other router took.
 
 Each module builds a fresh Router in `create_router()`: aiogram attaches a router to one
@@ -17,7 +19,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import account, admin, code, errors, fallback, files, start, tokens
+from bot.handlers import (
+    account,
+    admin,
+    code,
+    errors,
+    fallback,
+    files,
+    start,
+    station_admin,
+    stations,
+    tokens,
+)
 
 
 def get_routers() -> list[Router]:
@@ -28,6 +41,8 @@ def get_routers() -> list[Router]:
         account.create_router(),
         files.create_router(),
         tokens.create_router(),
+        stations.create_router(),
         admin.create_router(),
+        station_admin.create_router(),
         fallback.create_router(),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ErrorEvent
 
 from bot import texts
@@ -24,7 +25,13 @@ async def handle_error(event: ErrorEvent) -> None:
     if update.message is not None:
         await update.message.answer(text)
     elif update.callback_query is not None:
-        await update.callback_query.answer(text[:200], show_alert=True)
+        query = update.callback_query
+        try:
+            await query.answer(text[:200], show_alert=True)
+        except TelegramBadRequest:
+            # Answered already: slow work (a station poll) answers first, then runs.
+            if query.bot is not None:
+                await query.bot.send_message(query.from_user.id, text)
 
 
 def create_router() -> Router:

@@ -1,0 +1,138 @@
+"""Stations for their users: /stations chooses the stations you follow; /files lists the files on
+them, newest first, filtered by station or to new ones, and marks them seen. Active users only
+(router filter)."""
+
+from __future__ import annotations
+
+import contextlib
+
+from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
+
+from bot import keyboards, texts
+from bot.callbacks import (
+    StationChoiceAction,
+    StationChoiceCallback,
+    StationFilesAction,
+    StationFilesCallback,
+)
+from bot.filters import ActiveUser
+from services.container import Services
+from services.stations import StationFileFilter
+from services.users import UserView
+
+PER_PAGE = 10
+
+
+async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    if query.message is not None and not isinstance(query.message, InaccessibleMessage):
+        with contextlib.suppress(TelegramBadRequest):  # "message is not modified"
+            await query.message.edit_text(text, reply_markup=markup)
+
+
+# ---- /stations -------------------------------------------------------------------------------
+
+
+async def choose_stations(message: Message, services: Services, user: UserView) -> None:
+    items = await services.stations.stations_for(user)
+    chosen = {item.station.id for item in items if item.followed}
+    await message.answer(
+        texts.station_choice(items), reply_markup=keyboards.station_choice(items, chosen)
+    )
+
+
+async def change_choice(
+    query: CallbackQuery, callback_data: StationChoiceCallback, services: Services, user: UserView
+) -> None:
+    message = query.message
+    if message is None or isinstance(message, InaccessibleMessage):
+        await query.answer()
+        return
+    # Until Save, the choice exists only in this message's buttons.
+    chosen = keyboards.chosen_stations(message.reply_markup)
+    action = callback_data.action
+    if action is StationChoiceAction.SAVE:
+        followed = await services.stations.follow(user, chosen)
+        await _edit(query, texts.stations_followed(followed), None)
+        await query.answer(texts.done())
+        return
+    items = await services.stations.stations_for(user)
+    if action is StationChoiceAction.TOGGLE:
+        chosen ^= {callback_data.station_id}
+    elif action is StationChoiceAction.ALL:
+        chosen = {item.station.id for item in items}
+    elif action is StationChoiceAction.NONE:
+        chosen = set()
+    await _edit(query, texts.station_choice(items), keyboards.station_choice(items, chosen))
+    await query.answer()
+
+
+# ---- /files ----------------------------------------------------------------------------------
+
+
+async def _file_list(
+    services: Services, user: UserView, station_id: int, page: int, only_new: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    followed = [
+        item.station for item in await services.stations.stations_for(user) if item.followed
+    ]
+    if not followed:
+        return texts.no_followed_stations(), None
+    where = StationFileFilter(station_id=station_id or None, only_new=only_new)
+    listing = await services.stations.list_files(user, where, page=page, per_page=PER_PAGE)
+    if not listing.items and listing.page > listing.pages:  # the list got shorter meanwhile
+        listing = await services.stations.list_files(
+            user, where, page=listing.pages, per_page=PER_PAGE
+        )
+    name = next((s.name for s in followed if s.id == station_id), None)
+    return (
+        texts.station_files(listing, name, only_new),
+        keyboards.station_files(listing, station_id, only_new),
+    )
+
+
+async def list_station_files(message: Message, services: Services, user: UserView) -> None:
+    text, markup = await _file_list(services, user, 0, 1, False)
+    await message.answer(text, reply_markup=markup)
+
+
+async def station_files_action(
+    query: CallbackQuery, callback_data: StationFilesCallback, services: Services, user: UserView
+) -> None:
+    action, station_id = callback_data.action, callback_data.station_id
+    only_new, page = callback_data.new, callback_data.page
+    note: str | None = None
+    if action is StationFilesAction.PICK:
+        followed = [
+            item.station for item in await services.stations.stations_for(user) if item.followed
+        ]
+        await _edit(
+            query,
+            texts.pick_station_filter(),
+            keyboards.station_filter(followed, station_id, only_new),
+        )
+        await query.answer()
+        return
+    if action is StationFilesAction.SEEN:
+        await services.stations.mark_seen(user, station_id or None)
+        note, page = texts.marked_seen(), 1
+    text, markup = await _file_list(services, user, station_id, page, only_new)
+    if action is StationFilesAction.OPEN and query.bot is not None:
+        # From an announcement: the list comes as a message of its own; the announcement stays.
+        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+    else:
+        await _edit(query, text, markup)
+    await query.answer(note)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(ActiveUser())
+    router.callback_query.filter(ActiveUser())
+    router.message.register(choose_stations, Command("stations"))
+    router.message.register(list_station_files, Command("files"))
+    router.callback_query.register(change_choice, StationChoiceCallback.filter())
+    router.callback_query.register(station_files_action, StationFilesCallback.filter())
+    return router
