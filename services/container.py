@@ -92,5 +92,6 @@ def build_services(
             ca_file=settings.station_ca_file,
             timeout=settings.station_timeout,
             poll_timeout=settings.station_poll_timeout,
+            settle_seconds=settings.station_settle_seconds,
         ),
     )

@@ -24,17 +24,17 @@ import fnmatch
 import logging
 import re
 import ssl
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 import aioftp
 from aioftp.common import SSLSessionBoundContext
 
 from services.errors import StationUnavailable
-from services.transfer import Receiver
+from services.transfer import Receiver, WriteFailed
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,18 @@ class RemoteFile:
     path: str  # decoded for people
     size: int
     modified_at: datetime | None
+    precision: int = 1  # seconds `modified_at` is exact to (LIST shows minutes or days)
+
+
+@dataclass(frozen=True)
+class Listing:
+    files: list[RemoteFile]
+    # Folders below the root that could not be listed (550: gone meanwhile, or not readable):
+    # files under them were not seen, which does not mean they are gone.
+    skipped: list[str]
+
+
+MAX_DEPTH = 32
 
 
 def decode_name(raw: str, encoding: NameEncoding) -> str:
@@ -147,12 +159,31 @@ _DOS = re.compile(
     r"^(\d{2})-(\d{2})-(\d{2}(?:\d{2})?)\s+(\d{1,2}):(\d{2})\s*([AaPp][Mm])?\s+(<DIR>|\d+)\s+(.*)$"
 )
 
-Entry = tuple[str, bool, int, datetime | None]  # name (wire), is folder, size, modified
+
+class Entry(NamedTuple):
+    name: str  # wire form
+    folder: bool
+    size: int
+    modified: datetime | None
+    precision: int  # seconds the listing's time is exact to: 1, 60 or 86400
+    unique: str | None = None  # MLSD's `unique` fact: the same folder reached twice
+
+
+def _lines(text: str) -> list[str]:
+    """Lines of a listing. Only CR LF / LF end a line: in latin-1 text, `splitlines` would also
+    split on bytes such as 0x85, which occur inside UTF-8 and cp1251 names."""
+    return [line.removesuffix("\r") for line in text.split("\n") if line.strip()]
+
+
+def _unreadable(lines: list[str]) -> FtpError:
+    sample = lines[0][:80]
+    return FtpError("protocol", f"The station's listing format is not understood: {sample!r}")
 
 
 def parse_mlsd(text: str) -> list[Entry]:
     entries: list[Entry] = []
-    for line in text.splitlines():
+    lines = _lines(text)
+    for line in lines:
         facts_text, sep, name = line.partition(" ")
         if not sep or not name:
             continue
@@ -167,27 +198,37 @@ def parse_mlsd(text: str) -> list[Entry]:
         modified = None
         stamp = facts.get("modify", "")
         if len(stamp) >= 14 and stamp[:14].isdigit():
-            modified = datetime(
-                int(stamp[0:4]),
-                int(stamp[4:6]),
-                int(stamp[6:8]),
-                int(stamp[8:10]),
-                int(stamp[10:12]),
-                int(stamp[12:14]),
-                tzinfo=UTC,
-            )
+            with contextlib.suppress(ValueError):
+                modified = datetime.strptime(stamp[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
         size = facts.get("size", "0")
-        entries.append((name, kind == "dir", int(size) if size.isdigit() else 0, modified))
+        entries.append(
+            Entry(
+                name,
+                kind == "dir",
+                int(size) if size.isascii() and size.isdigit() else 0,
+                modified,
+                1,
+                facts.get("unique"),
+            )
+        )
+    if lines and not any("type=" in line.lower() for line in lines):
+        raise _unreadable(lines)
     return entries
 
 
 def parse_list(text: str, now: datetime) -> list[Entry]:
-    """`LIST` output in the Unix `ls -l` or the DOS format; links and odd lines are skipped."""
+    """`LIST` output in the Unix `ls -l` or the DOS format; links and odd lines are skipped.
+
+    A listing none of whose lines can be read raises: an empty result would mark every file
+    on the station gone."""
     entries: list[Entry] = []
     dates: dict[tuple[str, str, str], datetime | None] = {}
-    for line in text.splitlines():
+    lines = _lines(text)
+    understood = 0
+    for line in lines:
         match = _UNIX.match(line)
         if match:
+            understood += 1
             kind, size, month, day, clock, name = match.groups()
             if kind == "l":
                 continue  # a link may point anywhere; stations publish plain files
@@ -195,17 +236,23 @@ def parse_list(text: str, now: datetime) -> list[Entry]:
             if key not in dates:
                 dates[key] = _unix_date(month, day, clock, now)
             modified = dates[key]
+            precision = 60 if ":" in clock else 86400
         else:
             dos = _DOS.match(line)
             if not dos:
                 continue
+            understood += 1
             mm, dd, yy, hh, mi, ampm, size, name = dos.groups()
             kind = "d" if size == "<DIR>" else "-"
             modified = _dos_date(mm, dd, yy, hh, mi, ampm)
             size = "0" if kind == "d" else size
+            precision = 60
         if name in (".", ".."):
             continue
-        entries.append((name, kind == "d", int(size), modified))
+        entries.append(Entry(name, kind == "d", int(size), modified, precision))
+    content = [line for line in lines if not line.lower().startswith("total")]
+    if content and not understood:
+        raise _unreadable(content)
     return entries
 
 
@@ -247,21 +294,32 @@ def tls_context(target: FtpTarget) -> ssl.SSLContext:
     return context
 
 
+_BUSY_WORDS = ("too many", "maximum", "limit", "try again", "overloaded")
+
+
 def _classify(error: BaseException) -> FtpError:
+    """The FtpError for what went wrong talking to a station. Local failures (WriteFailed: the
+    partial file could not be written) and programming errors are raised unchanged."""
     if isinstance(error, FtpError):
         return error
+    if isinstance(error, WriteFailed):
+        raise error
     if isinstance(error, aioftp.StatusCodeError):
         code = str(error.received_codes[-1]) if error.received_codes else ""
-        reply = " ".join(str(line) for line in error.info).strip()
+        reply = " ".join(str(line) for line in error.info).strip()[:300]
         text = f"{code} {reply}".strip()
-        if code in ("421", "425", "450"):
+        if code in ("421", "425", "450") or (
+            code == "530" and any(w in reply.lower() for w in _BUSY_WORDS)
+        ):
             return FtpError("busy", f"The station is busy: {text}")
         if code in ("530", "331", "332"):
             return FtpError("login", f"The station refused the login: {text}")
         if code in ("550", "553"):
             return FtpError("not_found", f"Not found on the station: {text}")
-        if code == "426":
+        if code in ("426", "451"):
             return FtpError("dropped", f"The station aborted the transfer: {text}")
+        if code in ("522", "534"):
+            return FtpError("tls", f"The station refused the TLS setup: {text}")
         return FtpError("protocol", f"Unexpected answer from the station: {text}")
     if isinstance(error, ssl.SSLCertVerificationError):
         return FtpError("tls", f"The station's certificate is not trusted: {error.verify_message}")
@@ -275,13 +333,33 @@ def _classify(error: BaseException) -> FtpError:
         return FtpError("dropped", "The station closed the connection")
     if isinstance(error, OSError):
         return FtpError("unreachable", f"The station cannot be reached: {error.strerror or error}")
-    if isinstance(error, UnicodeError | ValueError):
+    if isinstance(error, UnicodeError | ValueError | IndexError):
         return FtpError("protocol", f"The station sent something unreadable: {error}")
     raise error
 
 
+@contextlib.contextmanager
+def _ftp_errors() -> Iterator[None]:
+    try:
+        yield
+    except (
+        aioftp.StatusCodeError,
+        OSError,
+        EOFError,
+        asyncio.IncompleteReadError,
+        UnicodeError,
+        ValueError,
+        IndexError,
+    ) as error:
+        raise _classify(error) from error
+
+
 class FtpSession:
-    """One logged-in control connection. Use `connect()`; the session closes on exit."""
+    """One logged-in control connection. Use `connect()`; the session closes on exit.
+
+    Every method raises FtpError for the station's failures; after one, `broken` says whether
+    the control connection can still be used.
+    """
 
     def __init__(self, target: FtpTarget) -> None:
         self.target = target
@@ -293,28 +371,35 @@ class FtpSession:
             ssl=self._context if target.tls == "implicit" else None,
         )
         self._mlsd: bool | None = None
+        self._epsv = True
         self._binary = False
         self._features: set[str] = set()
+        self._data_host = target.host
+        self.broken = False
 
     @classmethod
     @contextlib.asynccontextmanager
     async def connect(cls, target: FtpTarget) -> AsyncIterator[FtpSession]:
         session = cls(target)
         try:
-            await session._open()
-        except Exception as error:
+            with _ftp_errors():
+                await session._open()
+        except BaseException:
             session._client.close()
-            raise _classify(error) from error
+            raise
         try:
             yield session
-        except Exception as error:
-            raise _classify(error) from error
         finally:
             await session.close()
 
     async def _open(self) -> None:
         target, client = self.target, self._client
         await client.connect(target.host, target.port)
+        # Data connections go where the control connection went (not to another address of
+        # the same name, nor to whatever a PASV reply says).
+        peer = client.stream.writer.transport.get_extra_info("peername")
+        if peer:
+            self._data_host = str(peer[0])
         if target.tls == "explicit":
             assert self._context is not None
             await client.upgrade_to_tls(self._context)
@@ -327,8 +412,9 @@ class FtpSession:
         self._features = {line.strip().split(" ")[0].upper() for line in lines}
 
     async def close(self) -> None:
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self._client.command("QUIT", "2xx"), 2)
+        if not self.broken:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._client.command("QUIT", "2xx"), 2)
         self._client.close()
 
     # -- data connections --
@@ -337,23 +423,32 @@ class FtpSession:
         if not self._binary:
             await self._client.command("TYPE I", "200")
             self._binary = True
-        try:
-            _code, info = await self._client.command("EPSV", "229")
-            return self._client.parse_epsv_response(info[-1])[1]
-        except aioftp.StatusCodeError as error:
-            if not str(error.received_codes[-1]).startswith("5"):
-                raise
+        if self._epsv:
+            try:
+                _code, info = await self._client.command("EPSV", "229")
+                return self._client.parse_epsv_response(info[-1])[1]
+            except aioftp.StatusCodeError as error:
+                if not str(error.received_codes[-1]).startswith("5"):
+                    raise
+                self._epsv = False  # remembered: one round trip less per folder
         _code, info = await self._client.command("PASV", "227")
         return self._client.parse_pasv_response(info[-1])[1]
 
-    @contextlib.asynccontextmanager
-    async def transfer(
-        self, command: str, *, offset: int = 0
-    ) -> AsyncIterator[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
-        """A data connection carrying `command`'s data; the final reply is checked on exit."""
+    async def _recover(self) -> None:
+        """After a transfer stopped early: read the reply it left pending (226, 426, 451), or
+        give the control connection up when none comes."""
+        try:
+            await asyncio.wait_for(self._client.command(None, ("2xx", "4xx", "5xx")), 3)
+        except Exception:
+            self.broken = True
+            self._client.close()
+
+    async def _open_transfer(
+        self, command: str, offset: int
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         port = await self._passive_port()
         reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(self.target.host, port), self.target.timeout
+            asyncio.open_connection(self._data_host, port), self.target.timeout
         )
         try:
             if offset:
@@ -363,12 +458,30 @@ class FtpSession:
                 await self._client.command(None, "1xx")
             else:
                 await self._start_data_tls(writer)
-            yield reader, writer
-        finally:
+        except BaseException:
             writer.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(writer.wait_closed(), 2)
-        await self._client.command(None, "2xx", "1xx")
+            raise
+        return reader, writer
+
+    @contextlib.asynccontextmanager
+    async def transfer(
+        self, command: str, *, offset: int = 0
+    ) -> AsyncIterator[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
+        """A data connection carrying `command`'s data; the final reply is checked on exit.
+        Errors raised by the caller's block pass through unchanged."""
+        with _ftp_errors():
+            reader, writer = await self._open_transfer(command, offset)
+        try:
+            yield reader, writer
+        except BaseException:
+            writer.close()
+            await self._recover()
+            raise
+        writer.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(writer.wait_closed(), 2)
+        with _ftp_errors():
+            await self._client.command(None, "2xx", "1xx")
 
     async def retrieve(
         self, remote_path: str, receiver: Receiver, *, offset: int = 0, idle: float | None = None
@@ -376,52 +489,59 @@ class FtpSession:
         """RETR `remote_path` from `offset` into `receiver`; returns the partial file's size.
 
         The data connection is read by `receiver` itself (no stream in between). A transfer that
-        receives nothing for `idle` seconds (default: the session timeout) fails as a timeout.
+        receives nothing for `idle` seconds (default: the session timeout) fails as a timeout;
+        a write failure on our side raises WriteFailed.
         """
         loop = asyncio.get_running_loop()
-        port = await self._passive_port()
-        transport, _ = await asyncio.wait_for(
-            loop.create_connection(lambda: receiver, self.target.host, port), self.target.timeout
-        )
+        with _ftp_errors():
+            port = await self._passive_port()
+            transport, _ = await asyncio.wait_for(
+                loop.create_connection(lambda: receiver, self._data_host, port),
+                self.target.timeout,
+            )
         try:
-            if offset:
-                await self._client.command(f"REST {offset}", "350")
-            await self._client.command(f"RETR {remote_path}")
-            if self._context is None:
-                await self._client.command(None, "1xx")
-            else:
-                secure = asyncio.ensure_future(
-                    loop.start_tls(
-                        transport,
-                        receiver,
-                        self._data_context(),
-                        server_hostname=self.target.host,
-                        ssl_handshake_timeout=self.target.timeout,
-                    )
-                )
-                try:
+            with _ftp_errors():
+                if offset:
+                    await self._client.command(f"REST {offset}", "350")
+                await self._client.command(f"RETR {remote_path}")
+                if self._context is None:
                     await self._client.command(None, "1xx")
-                    upgraded = await secure
-                finally:
-                    if not secure.done():
-                        secure.cancel()
-                        with contextlib.suppress(BaseException):
-                            await secure
-                assert upgraded is not None
-                transport = upgraded
-                receiver.connection_made(upgraded)
+                else:
+                    transport = await self._secure(transport, receiver)
             limit = idle or self.target.timeout
             seen = -1
             while not receiver.done.done():
                 if receiver.received == seen:
-                    raise TimeoutError
+                    raise FtpError("timeout", "The station stopped sending")
                 seen = receiver.received
                 await asyncio.wait({receiver.done}, timeout=limit)
-            size = receiver.done.result()
-        finally:
+            with _ftp_errors():
+                size = receiver.done.result()
+        except BaseException:
             transport.close()
-        await self._client.command(None, "2xx", "1xx")
+            await self._recover()
+            raise
+        transport.close()
+        with _ftp_errors():
+            await self._client.command(None, "2xx", "1xx")
         return size
+
+    async def _secure(self, transport: asyncio.Transport, receiver: Receiver) -> asyncio.Transport:
+        loop = asyncio.get_running_loop()
+        handshake = asyncio.ensure_future(
+            loop.start_tls(
+                transport,
+                receiver,
+                self._data_context(),
+                server_hostname=self.target.host,
+                ssl_handshake_timeout=self.target.timeout,
+            )
+        )
+        await self._await_with_reply(handshake)
+        upgraded = handshake.result()
+        assert upgraded is not None
+        receiver.connection_made(upgraded)
+        return upgraded
 
     def _data_context(self) -> ssl.SSLContext:
         """The TLS context for a data connection: bound to the control connection's session."""
@@ -434,7 +554,6 @@ class FtpSession:
         return self._context
 
     async def _start_data_tls(self, writer: asyncio.StreamWriter) -> None:
-        """Read the 1xx reply while the handshake runs: vsftpd answers first, others shake first."""
         handshake = asyncio.ensure_future(
             writer.start_tls(
                 self._data_context(),
@@ -442,36 +561,44 @@ class FtpSession:
                 ssl_handshake_timeout=self.target.timeout,
             )
         )
+        await self._await_with_reply(handshake)
+
+    async def _await_with_reply(self, handshake: asyncio.Future[Any]) -> None:
+        """Read the 1xx reply while the data TLS handshake runs: vsftpd answers first and shakes
+        hands after, other servers the other way round."""
         try:
             await self._client.command(None, "1xx")
             await handshake
         finally:
             if not handshake.done():
                 handshake.cancel()
-                with contextlib.suppress(BaseException):
-                    await handshake
+                await asyncio.wait({handshake})
+            elif not handshake.cancelled():
+                handshake.exception()  # retrieved: never "exception was never retrieved"
 
     async def _read_all(self, command: str) -> str:
         chunks: list[bytes] = []
-        async with self.transfer(command) as (reader, _writer):
-            while chunk := await asyncio.wait_for(reader.read(READ_SIZE), self.target.timeout):
-                chunks.append(chunk)
+        with _ftp_errors():
+            async with self.transfer(command) as (reader, _writer):
+                while chunk := await asyncio.wait_for(reader.read(READ_SIZE), self.target.timeout):
+                    chunks.append(chunk)
         return b"".join(chunks).decode(WIRE)
 
     # -- listing --
 
     async def list_folder(self, folder: str) -> list[Entry]:
         """Entries of one folder (`folder` in wire form)."""
-        await self._client.command(f"CWD {folder}", "2xx")
+        with _ftp_errors():
+            await self._client.command(f"CWD {folder}", "2xx")
         if self._mlsd is None:
             self._mlsd = "MLST" in self._features
         if self._mlsd:
             try:
                 return parse_mlsd(await self._read_all("MLSD"))
-            except aioftp.StatusCodeError as error:
-                if not str(error.received_codes[-1]).startswith("50"):
+            except FtpError as error:
+                if error.code not in ("ftp_protocol",) or self.broken:
                     raise
-                self._mlsd = False
+                self._mlsd = False  # 500/502: no MLSD after all
         return parse_list(await self._read_all("LIST"), datetime.now(UTC))
 
     async def walk(
@@ -480,31 +607,56 @@ class FtpSession:
         masks: Masks,
         *,
         decode: Callable[[str], str],
-    ) -> list[RemoteFile]:
+    ) -> Listing:
         """Every file below `root` (wire form) to any depth that the masks let through.
 
         Hidden names (a leading dot) are skipped: uploaders write temporary files that way, and
-        some servers (vsftpd) never list them.
+        some servers (vsftpd) never list them. A folder that cannot be entered (550) below the
+        root is skipped and reported; a folder that leads back to one above it (a link) is not
+        entered again; nothing deeper than MAX_DEPTH is listed.
         """
         root = "/" + root.strip("/") if root.strip("/") else "/"
-        skip = len(decode(root)) + 1 if root != "/" else 1
-        found: list[RemoteFile] = []
-        folders = [root]
+        found: dict[str, RemoteFile] = {}
+        skipped: list[str] = []
+        seen_unique: set[str] = set()
+        # (wire path, decoded path, depth, signatures of the folders above)
+        folders: list[tuple[str, str, int, tuple[str, ...]]] = [
+            (root, "/".join(decode(part) for part in root.split("/")), 0, ())
+        ]
+        root_shown = folders[0][1]
+        skip = len(root_shown) + 1 if root != "/" else 1
         while folders:
-            folder = folders.pop()
-            base = "" if folder == "/" else folder
-            for name, is_folder, size, modified in await self.list_folder(folder):
-                if name.startswith("."):
-                    continue  # hidden: uploads in progress, server metadata; some servers hide them
-                wire = f"{base}/{name}"
-                path = decode(wire)
+            folder, shown, depth, above = folders.pop()
+            try:
+                entries = await self.list_folder(folder)
+            except FtpError as error:
+                if error.kind != "not_found" or folder == root:
+                    raise
+                log.info("Skipped a folder the station would not open: %s", shown)
+                skipped.append(folder)
+                continue
+            signature = repr(sorted((e.name, e.folder, e.size) for e in entries))
+            if signature in above:
+                continue  # the same content as a folder above: a link back up
+            base, base_shown = ("", "") if folder == "/" else (folder, shown)
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                wire = f"{base}/{entry.name}"
+                path = f"{base_shown}/{decode(entry.name)}"
                 relative = path[skip:]
-                if is_folder:
-                    if masks.wants_folder(relative):
-                        folders.append(wire)
+                if entry.folder:
+                    if entry.unique is not None:
+                        if entry.unique in seen_unique:
+                            continue
+                        seen_unique.add(entry.unique)
+                    if depth < MAX_DEPTH and masks.wants_folder(relative):
+                        folders.append((wire, path, depth + 1, (*above, signature)))
                 elif masks.wants_file(relative):
-                    found.append(RemoteFile(wire, path, size, modified))
-        return found
+                    found[wire] = RemoteFile(
+                        wire, path, entry.size, entry.modified, entry.precision
+                    )
+        return Listing(list(found.values()), skipped)
 
 
 class ConnectionGates:

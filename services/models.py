@@ -320,6 +320,9 @@ class Station(Model):
     # that finds the same listing and nothing pending writes nothing but its poll record.
     listing_digest = fields.CharField(max_length=64, default="")
     pending_files = fields.IntField(default=0)
+    # True until the first successful poll after creation or a change of address, root or masks:
+    # the files found then are the baseline, not news.
+    baseline = fields.BooleanField(default=True)
     # A poll holds the station until then: polls of one station never overlap, in any process.
     poll_lease_until = fields.DatetimeField(null=True)
 

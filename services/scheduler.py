@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import UTC, datetime
+import random
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
@@ -70,12 +71,14 @@ class StationJobs:
         self.scheduler = scheduler
         self.services = services
         self._intervals: dict[int, int] = {}
+        self._started = False
 
     @staticmethod
     def job_id(station_id: int) -> str:
         return f"station-{station_id}"
 
     async def sync(self) -> None:
+        first, self._started = not self._started, True
         wanted = {
             s.id: s.poll_interval
             for s in await self.services.stations.list_stations(enabled_only=True)
@@ -89,7 +92,9 @@ class StationJobs:
                 continue
             extra: dict[str, Any] = {}
             if station_id not in self._intervals:
-                extra["next_run_time"] = datetime.now(UTC)  # a new station is polled at once
+                # A station added now is polled at once; at start-up, spread them over a minute.
+                delay = random.uniform(0, min(60, interval)) if first else 0  # noqa: S311
+                extra["next_run_time"] = datetime.now(UTC) + timedelta(seconds=delay)
             self.scheduler.add_job(
                 poll_station,
                 "interval",

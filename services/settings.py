@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     station_ca_file: Path | None = None
     station_timeout: float = Field(default=30.0, gt=0)
     station_poll_timeout: float = Field(default=600.0, gt=0)
+    # A new file is stable once unchanged across two polls at least this many seconds apart.
+    station_settle_seconds: float = Field(default=30.0, ge=0)
 
     @field_validator("bot_token", "secret_key", "database_url", mode="before")
     @classmethod

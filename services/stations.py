@@ -3,10 +3,12 @@
 A poll lists a station to any depth and compares the listing with the database:
 
 - a file seen for the first time waits; once its size and modification time are unchanged across
-  two polls it is *stable*: it becomes available and is announced, once, to the followers;
+  two polls, at least `settle_seconds` apart, it is *stable*: it becomes available and is
+  announced, once, to the followers (times are compared at the precision the listing gives);
 - a file that changes becomes unstable again; a file no longer listed is marked gone (kept);
-- the first poll of a station is its baseline: files older than `SETTLED_AGE` are available at
-  once without an announcement (they were there before anyone followed the station);
+- the first poll of a station (and the first after its address, root or masks change) is its
+  baseline: files older than `SETTLED_AGE` are available at once without an announcement (they
+  were there before anyone followed the station);
 - a poll that finds the same listing as the last one, with nothing waiting, writes nothing but
   its poll record.
 
@@ -42,6 +44,7 @@ from services.ftp import (
     FtpError,
     FtpSession,
     FtpTarget,
+    Listing,
     Masks,
     NameEncoding,
     RemoteFile,
@@ -50,7 +53,7 @@ from services.ftp import (
     encode_name,
 )
 from services.models import Station, StationFile, StationPoll, User, UserStation
-from services.secrets import SecretBox
+from services.secrets import SecretBox, SecretUnreadable
 from services.users import UserView
 
 if TYPE_CHECKING:
@@ -240,7 +243,24 @@ def parse_station_url(url: str) -> dict[str, Any]:
     return fields
 
 
+def _expand_url(values: dict[str, Any], current_tls: str) -> dict[str, Any]:
+    """`url` replaced by the fields it states. TLS never drops implicitly: ftp:// keeps explicit
+    TLS (and turns implicit into explicit); only `"tls": "none"` switches it off. A URL without
+    a port means the default port of the resulting TLS mode."""
+    url = values.pop("url", None)
+    if not url:
+        return values
+    expanded = parse_station_url(str(url))
+    if expanded["tls"] == "none" and current_tls != "none":
+        expanded["tls"] = "explicit"
+    if urlsplit(str(url).strip()).port is None:
+        tls = values.get("tls", expanded["tls"])
+        expanded["port"] = 990 if tls == "implicit" else 21
+    return {**expanded, **values}
+
+
 _EDITABLE = {
+    "url",
     "name",
     "host",
     "port",
@@ -268,6 +288,9 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     def bad(name: str, message: str) -> InvalidInput:
         return InvalidInput(message, code="invalid_station", fields={name: message})
 
+    for key in ("name", "host", "login", "root"):
+        if key in out and any(c in str(out[key]) for c in "\r\n\0"):
+            raise bad(key, "Line breaks and NUL characters are not allowed here.")
     if "name" in out:
         out["name"] = " ".join(str(out["name"]).split())[:100]
         if not out["name"]:
@@ -313,10 +336,14 @@ def _digest(files: Sequence[RemoteFile]) -> str:
     return hasher.hexdigest()
 
 
-def _same_time(a: datetime | None, b: datetime | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return abs((a - b).total_seconds()) < 1
+def _same_time(known: datetime | None, listed: datetime | None, precision: int) -> bool:
+    """Whether a listed time matches the one known, at the precision the listing gives (LIST
+    turns "Nov 23 08:14" into "Nov 23 2025" once a file is half a year old)."""
+    if known is None or listed is None:
+        return known is listed
+    if precision >= 86400:
+        return known.date() == listed.date()
+    return abs((known - listed).total_seconds()) < precision
 
 
 class StationService:
@@ -329,6 +356,7 @@ class StationService:
         ca_file: Path | None = None,
         timeout: float = 30.0,
         poll_timeout: float = 600.0,
+        settle_seconds: float = 30.0,
     ) -> None:
         self._box = SecretBox(secret, "ftpgram station password")
         self._notifier = notifier
@@ -336,6 +364,7 @@ class StationService:
         self.ca_file = ca_file
         self.timeout = timeout
         self.poll_timeout = poll_timeout
+        self.settle_seconds = settle_seconds
         self.gates = ConnectionGates()
         # Called after stations change, so the scheduler can follow (set by the composition root).
         self.on_change: Callable[[], None] | None = None
@@ -343,7 +372,7 @@ class StationService:
     # ---- administration ----------------------------------------------------------------
 
     async def create(self, actor: UserView, fields: dict[str, Any]) -> StationView:
-        values = _clean(fields)
+        values = _clean(_expand_url(dict(fields), "none"))
         if "host" not in values:
             raise InvalidInput("A station needs a host.", code="invalid_station")
         password = values.pop("password", "") or ""
@@ -374,23 +403,26 @@ class StationService:
         candidate, n = name, 1
         while await Station.filter(name=candidate).exclude(id=exclude or 0).exists():
             n += 1
-            candidate = f"{name} ({n})"
+            candidate = f"{name[:90]} ({n})"
         return candidate
 
     async def update(self, actor: UserView, station_id: int, fields: dict[str, Any]) -> StationView:
         row = await self._row(station_id)
-        values = _clean(fields)
+        values = _clean(_expand_url(dict(fields), row.tls))
         if "password" in values:
-            row.password_encrypted = self._box.seal(values.pop("password") or "")
+            values["password_encrypted"] = self._box.seal(values.pop("password") or "")
         name = values.get("name", row.name)
         if name != row.name and await Station.filter(name=name).exclude(id=row.id).exists():
             raise Conflict("Another station already has this name.", code="name_taken")
-        listing_changes = {"root", "include_masks", "exclude_masks", "encoding", "host", "port"}
-        if listing_changes & values.keys():
-            row.listing_digest = ""  # compare the next listing file by file
-        for key, value in values.items():
-            setattr(row, key, value)
-        await row.save()
+        where = {"root", "include_masks", "exclude_masks", "host", "port"}
+        if any(key in where and getattr(row, key) != value for key, value in values.items()):
+            # Another place on the server: what is there now is a baseline, not news.
+            values.update(listing_digest="", baseline=True)
+        elif "encoding" in values:
+            values["listing_digest"] = ""  # names are read anew
+        # Only the columns changed here: a poll may be updating the status columns meanwhile.
+        await Station.filter(id=row.id).update(**values)
+        row = await self._row(station_id)
         await self._audit.record(
             "station_update",
             actor_id=actor.id,
@@ -439,7 +471,7 @@ class StationService:
 
     async def probe(self, fields: dict[str, Any]) -> ProbeResult:
         """Connect with station fields not saved yet, log in and list the root folder."""
-        values = _clean(fields)
+        values = _clean(_expand_url(dict(fields), "none"))
         if "host" not in values:
             raise InvalidInput("A station needs a host.", code="invalid_station")
         row = Station(**{k: v for k, v in values.items() if k != "password"})
@@ -465,7 +497,7 @@ class StationService:
         if not failures or station.last_poll_at is None:
             return None
         delay = min(
-            timedelta(seconds=station.poll_interval * 2 ** (failures - 1)),
+            timedelta(seconds=station.poll_interval * 2 ** min(failures - 1, 16)),
             max(MAX_BACKOFF, timedelta(seconds=station.poll_interval)),
         )
         return station.last_poll_at + delay
@@ -485,53 +517,70 @@ class StationService:
             return None
 
     async def poll(self, station_id: int) -> PollResult:
-        """Poll now. Raises Conflict while another poll of the station runs."""
+        """Poll now. Raises Conflict while another poll of the station runs (in any process)."""
         row = await self._row(station_id)
-        started = datetime.now(UTC)
-        lease = started + timedelta(seconds=self.poll_timeout + 60)
-        taken = await Station.filter(
-            Q(poll_lease_until__isnull=True) | Q(poll_lease_until__lt=started), id=station_id
-        ).update(poll_lease_until=lease)
-        if not taken:
-            raise Conflict("This station is being polled right now.", code="poll_running")
+        gate = self.gates.gate(row.id, row.max_connections)
         try:
-            return await self._poll(row, started)
+            async with asyncio.timeout(self.poll_timeout):
+                await gate.acquire()
+        except TimeoutError:
+            return await self._failed(
+                row, datetime.now(UTC), FtpError("busy", "No free connection to the station.")
+            )
+        try:
+            started = datetime.now(UTC)
+            lease = started + timedelta(seconds=self.poll_timeout + 60)
+            taken = await Station.filter(
+                Q(poll_lease_until__isnull=True) | Q(poll_lease_until__lt=started), id=station_id
+            ).update(poll_lease_until=lease)
+            if not taken:
+                raise Conflict("This station is being polled right now.", code="poll_running")
+            try:
+                return await self._poll(await self._row(station_id), started)
+            finally:
+                await Station.filter(id=station_id, poll_lease_until=lease).update(
+                    poll_lease_until=None
+                )
         finally:
-            await Station.filter(id=station_id).update(poll_lease_until=None)
+            gate.release()
 
     async def _poll(self, row: Station, started: datetime) -> PollResult:
         try:
             target = self.target(row)
-            async with self.gates.gate(row.id, row.max_connections):
-                async with asyncio.timeout(self.poll_timeout):
-                    async with FtpSession.connect(target) as session:
-                        files = await session.walk(
-                            encode_name(row.root, target.encoding),
-                            Masks(row.include_masks, row.exclude_masks),
-                            decode=lambda wire: decode_name(wire, target.encoding),
-                        )
-        except (FtpError, TimeoutError) as error:
-            failure = error if isinstance(error, FtpError) else FtpError("timeout", "")
-            if not failure.message:
-                failure = FtpError("timeout", "The poll took longer than its time limit.")
-            return await self._failed(row, started, failure)
-        except Exception as error:  # the station's problem, never the scheduler's
-            if isinstance(error, Conflict | NotFound):
-                raise
-            log.exception("Poll of station %s failed", row.name, extra={"station_id": row.id})
-            return await self._failed(row, started, FtpError("protocol", f"Poll failed: {error}"))
-        return await self._succeeded(row, started, files)
+            async with asyncio.timeout(self.poll_timeout):
+                async with FtpSession.connect(target) as session:
+                    listing = await session.walk(
+                        encode_name(row.root, target.encoding),
+                        Masks(row.include_masks, row.exclude_masks),
+                        decode=lambda wire: decode_name(wire, target.encoding),
+                    )
+        except TimeoutError:
+            return await self._failed(
+                row, started, FtpError("timeout", "The poll took longer than its time limit.")
+            )
+        except FtpError as error:
+            return await self._failed(row, started, error)
+        except SecretUnreadable as error:
+            return await self._failed(row, started, FtpError("login", error.message))
+        try:
+            return await self._succeeded(row, started, listing)
+        except Exception as error:  # recorded on the station, never lost in the scheduler
+            log.exception("Recording the poll of %s failed", row.name, extra={"station_id": row.id})
+            return await self._failed(
+                row, started, FtpError("protocol", f"The listing could not be recorded: {error}")
+            )
 
     async def _failed(self, row: Station, started: datetime, error: FtpError) -> PollResult:
         finished = datetime.now(UTC)
         failures = row.consecutive_failures + 1
         starts_failing = not row.failing and (failures >= FAILING_AFTER or not error.transient)
+        message = error.message[:500]
         await StationPoll.create(
-            station_id=row.id, started_at=started, finished_at=finished, error=error.message
+            station_id=row.id, started_at=started, finished_at=finished, error=message
         )
         await Station.filter(id=row.id).update(
             last_poll_at=finished,
-            last_error=error.message,
+            last_error=message,
             consecutive_failures=failures,
             failing=row.failing or starts_failing,
         )
@@ -539,23 +588,22 @@ class StationService:
             "Poll of station %s failed: %s", row.name, error.message, extra={"station_id": row.id}
         )
         if starts_failing:
-            row.failing, row.last_error = True, error.message
+            row.failing, row.last_error = True, message
             await self._alert_admins(row)
-        return PollResult(row.id, started, finished, 0, 0, 0, error.message, error.code)
+        return PollResult(row.id, started, finished, 0, 0, 0, message, error.code)
 
     async def _alert_admins(self, row: Station) -> None:
         view = StationView.of(row)
         for admin in await User.filter(is_admin=True, is_active=True, telegram_id__not_isnull=True):
             await self._notifier.station_health_changed(UserView.of(admin), view)
 
-    async def _succeeded(
-        self, row: Station, started: datetime, files: list[RemoteFile]
-    ) -> PollResult:
-        digest = _digest(files)
+    async def _succeeded(self, row: Station, started: datetime, listing: Listing) -> PollResult:
+        files = listing.files
+        digest = _digest(files) if not listing.skipped else ""
         new = gone = 0
         recovering = row.failing
-        if digest != row.listing_digest or row.pending_files:
-            new, gone, pending = await self._apply(row, started, files)
+        if not digest or digest != row.listing_digest or row.pending_files or row.baseline:
+            new, gone, pending = await self._apply(row, started, listing)
         else:
             pending = 0
         finished = datetime.now(UTC)
@@ -575,33 +623,34 @@ class StationService:
             consecutive_failures=0,
             listing_digest=digest,
             pending_files=pending,
+            baseline=False,
         )
         if recovering:
             row.failing, row.last_error, row.last_success_at = False, "", finished
             await self._alert_admins(row)
         return PollResult(row.id, started, finished, len(files), new, gone)
 
-    async def _apply(
-        self, row: Station, now: datetime, files: list[RemoteFile]
-    ) -> tuple[int, int, int]:
+    async def _apply(self, row: Station, now: datetime, listing: Listing) -> tuple[int, int, int]:
         """Bring the station's file rows in line with a listing; announce what became stable.
 
         Returns (new, gone, pending)."""
-        baseline = row.last_success_at is None
         existing = {
             r[1]: r
             for r in await StationFile.filter(station_id=row.id).values_list(
-                "id", "remote_path", "size", "modified_at", "stable", "gone"
+                "id", "remote_path", "size", "modified_at", "stable", "gone", "path", "last_seen_at"
             )
         }
+        settle = timedelta(seconds=self.settle_seconds)
         inserts: list[StationFile] = []
         now_stable: list[int] = []
+        revived: list[int] = []
+        renamed: list[tuple[int, str]] = []
         changed: list[tuple[int, RemoteFile]] = []
         pending = 0
-        for f in files:
+        for f in listing.files:
             known = existing.pop(f.remote_path, None)
             if known is None:
-                settled = baseline and (
+                settled = row.baseline and (
                     f.modified_at is not None and now - f.modified_at > SETTLED_AGE
                 )
                 inserts.append(
@@ -620,13 +669,25 @@ class StationService:
                 )
                 pending += not settled
                 continue
-            file_id, _path, size, modified, stable, was_gone = known
-            if was_gone or size != f.size or not _same_time(modified, f.modified_at):
+            file_id, _wire, size, modified, stable, was_gone, path, last_change = known
+            if path != f.path:
+                renamed.append((file_id, f.path))  # the name encoding changed
+            if size != f.size or not _same_time(modified, f.modified_at, f.precision):
                 changed.append((file_id, f))
                 pending += 1
+            elif was_gone:
+                revived.append(file_id)  # back as it was: no news
+                pending += not stable
             elif not stable:
-                now_stable.append(file_id)
-        vanished = [r[0] for r in existing.values() if not r[5]]
+                if now - last_change >= settle:
+                    now_stable.append(file_id)
+                else:
+                    pending += 1
+        vanished = [
+            r[0]
+            for wire, r in existing.items()
+            if not r[5] and not any(wire.startswith(folder + "/") for folder in listing.skipped)
+        ]
         async with in_transaction():
             for start in range(0, len(inserts), BATCH):
                 await StationFile.bulk_create(inserts[start : start + BATCH])
@@ -641,14 +702,15 @@ class StationService:
                     announced=False,
                     gone=False,
                 )
-            for start in range(0, len(vanished), BATCH):
-                await StationFile.filter(id__in=vanished[start : start + BATCH]).update(
-                    gone=True, last_seen_at=row.last_success_at or now
-                )
-            for start in range(0, len(now_stable), BATCH):
-                await StationFile.filter(id__in=now_stable[start : start + BATCH]).update(
-                    stable=True, available_at=now, last_seen_at=now
-                )
+            for file_id, path in renamed:
+                await StationFile.filter(id=file_id).update(path=path)
+            for ids, values in (
+                (revived, {"gone": False}),
+                (vanished, {"gone": True, "last_seen_at": row.last_success_at or now}),
+                (now_stable, {"stable": True, "available_at": now, "last_seen_at": now}),
+            ):
+                for start in range(0, len(ids), BATCH):
+                    await StationFile.filter(id__in=ids[start : start + BATCH]).update(**values)
             announced = await self._announce(row, now_stable)
         return announced, len(vanished), pending
 
@@ -662,8 +724,14 @@ class StationService:
             .order_by("-modified_at", "path")
             .values_list("id", "path", "size")
         )
-        if not files:
-            return 0
+        ids = [f[0] for f in files]
+        marked = 0
+        for start in range(0, len(ids), BATCH):
+            marked += await StationFile.filter(
+                id__in=ids[start : start + BATCH], announced=False
+            ).update(announced=True)
+        if not files or marked < len(ids):
+            return 0  # announced by someone else meanwhile
         total = sum(int(f[2]) for f in files)
         names = [str(f[1]).rsplit("/", 1)[-1] for f in files[:ANNOUNCE_NAMES]]
         followers = await User.filter(
@@ -674,9 +742,6 @@ class StationService:
             await self._notifier.announce_station_files(
                 UserView.of(user), view, count=len(files), total_size=total, names=names
             )
-        ids = [f[0] for f in files]
-        for start in range(0, len(ids), BATCH):
-            await StationFile.filter(id__in=ids[start : start + BATCH]).update(announced=True)
         log.info(
             "Station %s: %d new files announced to %d followers",
             row.name,

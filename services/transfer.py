@@ -21,6 +21,11 @@ CHUNK = 1 << 20
 DEPTH = 8
 
 
+class WriteFailed(OSError):
+    """The partial file could not be written (a full disk, an I/O error): our side, not the
+    station's."""
+
+
 class PartFile:
     """The partial file of one transfer: appended to, hashed as it grows, fsynced at the end."""
 
@@ -54,9 +59,14 @@ class PartFile:
     def write(self, data: memoryview) -> None:
         assert self._file is not None
         view = data
-        while view:
-            written = os.write(self._file, view)
-            view = view[written:]
+        try:
+            while view:
+                written = os.write(self._file, view)
+                view = view[written:]
+        except OSError as error:
+            raise WriteFailed(
+                error.errno, f"Cannot write {self.path.name}: {error.strerror}"
+            ) from error
 
     def finish(self) -> None:
         if self._file is not None:

@@ -138,6 +138,7 @@ def settings(database_url: str, telegram: FakeTelegram, tmp_path: Path) -> Setti
         api_port=0,
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         admin_ids="900001",
+        station_settle_seconds=0,
     )
 
 

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from services.ftp import FtpError, FtpSession, FtpTarget, Masks, decode_name, parse_list
+from services.ftp import (
+    Entry,
+    FtpError,
+    FtpSession,
+    FtpTarget,
+    Masks,
+    decode_name,
+    parse_list,
+    parse_mlsd,
+)
 from tests.ftp_servers import STATION_KINDS, Certificates, FtpEndpoint, station_server
 
 TREE = {
@@ -17,6 +26,9 @@ TREE = {
     "2026/11/23/NOAA 19 pass.hrpt": b"\x00" * 1000,
     '2026/11/23/Снимок "Метеор-М".tif': b"tif" * 100,
     "2026/11/23/it's here.dat": b"x",
+    # "х" is D1 85 in UTF-8: 0x85 must not end a line of the listing.
+    "2026/11/23/Снимок_х1.tif": b"kh-1",
+    "2026/11/23/Снимок_х2.tif": b"kh-22",
     "deep/a/b/c/d/e/leaf.bin": b"leaf",
 }
 
@@ -63,9 +75,11 @@ async def test_walk_lists_every_file_at_any_depth(
     async with station_server(kind, ftp_root, certs) as endpoint:
         target = target_of(endpoint)
         async with FtpSession.connect(target) as session:
-            files = await session.walk(
+            listing = await session.walk(
                 "/", Masks([], []), decode=lambda raw: decode_name(raw, "auto")
             )
+            files = listing.files
+            assert listing.skipped == []
             listed = {f.path: f.size for f in files}
             assert listed == {"/" + name: len(data) for name, data in TREE.items()}
             stamps = [f.modified_at for f in files]
@@ -89,9 +103,9 @@ async def test_cp1251_names_on_vsftpd_are_listed_and_fetched(
         station_server("vsftpd-explicit", ftp_root, certs) as endpoint,
         FtpSession.connect(target_of(endpoint)) as session,
     ):
-        files = await session.walk(
-            "/", Masks([], []), decode=lambda wire: decode_name(wire, "auto")
-        )
+        files = (
+            await session.walk("/", Masks([], []), decode=lambda wire: decode_name(wire, "auto"))
+        ).files
         assert [f.path for f in files] == ["/Снимок 01.dat"]
         async with session.transfer(f"RETR {files[0].remote_path}") as (reader, _):
             assert await reader.read() == b"cp1251 content"
@@ -104,12 +118,16 @@ async def test_masks_and_root_narrow_the_listing(ftp_root: Path, certs: Certific
         FtpSession.connect(target_of(endpoint)) as session,
     ):
         decode = lambda wire: decode_name(wire, "auto")  # noqa: E731
-        files = await session.walk("/2026", Masks(["*.hrpt", "*.TIF"], ["23/it*"]), decode=decode)
+        files = (
+            await session.walk(
+                "/2026", Masks(["*.hrpt", "*.TIF"], ["23/it*", "*_х*"]), decode=decode
+            )
+        ).files
         assert sorted(f.path for f in files) == [
             "/2026/11/23/NOAA 19 pass.hrpt",
             '/2026/11/23/Снимок "Метеор-М".tif',
         ]
-        files = await session.walk("/", Masks([], ["deep", "2026"]), decode=decode)
+        files = (await session.walk("/", Masks([], ["deep", "2026"]), decode=decode)).files
         assert [f.path for f in files] == ["/readme.txt"]
 
 
@@ -145,7 +163,7 @@ async def test_untrusted_certificate_is_a_tls_error_unless_verification_is_off(
         assert "certificate" in caught.value.message
         target = target_of(endpoint, ca_file=None, verify_tls=False)
         async with FtpSession.connect(target) as session:
-            files = await session.walk("/", Masks([], []), decode=lambda w: w)
+            files = (await session.walk("/", Masks([], []), decode=lambda w: w)).files
         assert [f.path for f in files] == ["/a.dat"]
 
 
@@ -164,9 +182,78 @@ def test_list_formats() -> None:
         ]
     )
     assert parse_list(text, now) == [
-        ("sub folder", True, 4096, datetime(2026, 11, 23, 8, 14, tzinfo=UTC)),
-        ("last year.dat", False, 1234, datetime(2025, 12, 30, 23, 59, tzinfo=UTC)),
-        ("no group.dat", False, 1234, datetime(2024, 1, 2, tzinfo=UTC)),
-        ("Windows Folder", True, 0, datetime(2026, 11, 23, 20, 14, tzinfo=UTC)),
-        ("windows file.txt", False, 77, datetime(2026, 11, 23, 8, 14, tzinfo=UTC)),
+        Entry("sub folder", True, 4096, datetime(2026, 11, 23, 8, 14, tzinfo=UTC), 60),
+        Entry("last year.dat", False, 1234, datetime(2025, 12, 30, 23, 59, tzinfo=UTC), 60),
+        Entry("no group.dat", False, 1234, datetime(2024, 1, 2, tzinfo=UTC), 86400),
+        Entry("Windows Folder", True, 0, datetime(2026, 11, 23, 20, 14, tzinfo=UTC), 60),
+        Entry("windows file.txt", False, 77, datetime(2026, 11, 23, 8, 14, tzinfo=UTC), 60),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-rw-r--r--  1 ftp ftp 1234 ноя 23 08:14 russian month.dat\r\n",
+        "-rw-r--r-- 1 ftp ftp 1234 2026-11-23 08:14 long iso.dat\n",
+    ],
+)
+def test_a_listing_nothing_can_be_read_from_is_an_error_not_an_empty_folder(text: str) -> None:
+    with pytest.raises(FtpError) as caught:
+        parse_list(text, datetime.now(UTC))
+    assert caught.value.kind == "protocol" and "not understood" in caught.value.message
+    assert parse_list("total 0\r\n", datetime.now(UTC)) == []
+
+
+def test_mlsd_with_a_bad_time_keeps_the_file() -> None:
+    entries = parse_mlsd("type=file;size=5;modify=20261399999999; odd time.dat\r\n")
+    assert entries == [Entry("odd time.dat", False, 5, None, 1)]
+
+
+async def test_a_link_back_up_is_not_walked_in_circles(ftp_root: Path, certs: Certificates) -> None:
+    fill(ftp_root, {"sub/a.dat": b"a", "b.dat": b"b"})
+    (ftp_root / "sub" / "loop").symlink_to("..")
+    async with (
+        station_server("pyftpdlib", ftp_root, certs) as endpoint,
+        FtpSession.connect(target_of(endpoint)) as session,
+    ):
+        listing = await session.walk("/", Masks([], []), decode=lambda w: w)
+    assert sorted(f.path for f in listing.files) == ["/b.dat", "/sub/a.dat"]
+
+
+async def test_a_folder_the_station_will_not_open_is_skipped_and_reported(
+    ftp_root: Path, certs: Certificates
+) -> None:
+    fill(ftp_root, {"open/a.dat": b"a", "closed/b.dat": b"b"})
+    (ftp_root / "closed").chmod(0o700)  # vsftpd serves as nobody
+    async with (
+        station_server("vsftpd", ftp_root, certs) as endpoint,
+        FtpSession.connect(target_of(endpoint)) as session,
+    ):
+        listing = await session.walk("/", Masks([], []), decode=lambda w: w)
+        assert [f.path for f in listing.files] == ["/open/a.dat"]
+        assert listing.skipped == ["/closed"]
+        with pytest.raises(FtpError) as caught:
+            await session.walk("/closed", Masks([], []), decode=lambda w: w)
+        assert caught.value.kind == "not_found"
+
+
+@pytest.mark.parametrize("kind", ["vsftpd", "vsftpd-explicit", "pyftpdlib"])
+async def test_a_transfer_stopped_early_leaves_the_session_usable(
+    kind: str, ftp_root: Path, certs: Certificates
+) -> None:
+    fill(ftp_root, {"big.dat": os.urandom(8 << 20), "small.dat": b"small"})
+    async with (
+        station_server(kind, ftp_root, certs) as endpoint,
+        FtpSession.connect(target_of(endpoint)) as session,
+    ):
+
+        async def give_up() -> None:
+            async with session.transfer("RETR /big.dat") as (reader, _):
+                await reader.read(1000)
+                raise LookupError("the caller gave up")
+
+        with pytest.raises(LookupError):
+            await give_up()
+        assert not session.broken  # the pending 426/226 was read
+        listing = await session.walk("/", Masks([], []), decode=lambda w: w)
+        assert sorted(f.path for f in listing.files) == ["/big.dat", "/small.dat"]

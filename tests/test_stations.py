@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ from tests.ftp_servers import (
     station_server,
 )
 from tests.telegram_fake import FakeTelegram
-from tests.test_ftp_client import fill, put_raw
+from tests.test_ftp_client import TREE, fill, put_raw
 
 FOLLOWER = 7101
 ADMIN = 900001
@@ -195,7 +196,7 @@ async def test_an_unchanged_station_writes_nothing_but_its_poll_record(
         station_before = await Station.get(id=station.id).values("listing_digest", "pending_files")
         polls_before = await StationPoll.all().count()
         result = await services.stations.poll(station.id)
-    assert result.ok and result.new_files == 0 and result.files_seen == 6
+    assert result.ok and result.new_files == 0 and result.files_seen == len(TREE) + 1
     assert await StationFile.all().order_by("id").values() == files_before
     after = await Station.get(id=station.id).values("listing_digest", "pending_files")
     assert after == station_before and after["pending_files"] == 0
@@ -257,7 +258,7 @@ async def test_polls_and_tests_share_the_station_connection_limit(
             services.stations.test(station.id),
         )
     poll, *tests = results
-    assert poll.ok and poll.files_seen == 5
+    assert poll.ok and poll.files_seen == len(TREE)
     assert [t.entries for t in tests] == [3, 3]
 
 
@@ -270,14 +271,14 @@ async def test_a_dropped_listing_marks_nothing_gone(
     with pyftpdlib_server(ftp_root, drop=drop) as endpoint:
         station = await add_station(services, admin, endpoint)
         await services.stations.follow(follower, [station.id])
-        assert (await services.stations.poll(station.id)).files_seen == 5
+        assert (await services.stations.poll(station.id)).files_seen == len(TREE)
         drop.set()
         broken = await services.stations.poll(station.id)
         assert not broken.ok and broken.error_code == "ftp_dropped"
         assert await StationFile.filter(gone=True).count() == 0
         drop.clear()
         healed = await services.stations.poll(station.id)
-    assert healed.ok and healed.files_seen == 5 and healed.gone_files == 0
+    assert healed.ok and healed.files_seen == len(TREE) and healed.gone_files == 0
 
 
 async def test_a_second_poll_of_the_same_station_is_refused_while_one_runs(
@@ -374,3 +375,123 @@ async def test_following_and_seen_marks(
     } == {"/one/a.dat"}
     followed = {s.station.name: s.followed for s in await services.stations.stations_for(follower)}
     assert followed == {"one": True, "two": False}
+
+
+async def test_a_file_turning_half_a_year_old_on_a_list_only_station_is_not_news(
+    services: Services,
+    telegram: FakeTelegram,
+    people: tuple[UserView, UserView],
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    """vsftpd's LIST shows "May 25 11:04" and, once 182 days have passed, "May 25 2026"."""
+    admin, follower = people
+    put(ftp_root, "aging.dat", b"a", age=182 * DAY - 3)
+    async with station_server("vsftpd", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.follow(follower, [station.id])
+        await services.stations.poll(station.id)
+        await asyncio.sleep(4)
+        result = await services.stations.poll(station.id)
+    assert (result.ok, result.new_files) == (True, 0)
+    page = await services.stations.list_files(follower, StationFileFilter())
+    assert [(f.path, f.new) for f in page.items] == [("/aging.dat", False)]
+    assert await announcements(services, telegram) == []
+
+
+async def test_two_polls_in_quick_succession_do_not_settle_a_file(
+    services: Services, people: tuple[UserView, UserView], ftp_root: Path, certs: Certificates
+) -> None:
+    admin, follower = people
+    services.stations.settle_seconds = 1.5
+    async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.follow(follower, [station.id])
+        await services.stations.poll(station.id)
+        put(ftp_root, "upload paused.dat", b"half")
+        await services.stations.poll(station.id)
+        assert (await services.stations.poll(station.id)).new_files == 0  # "poll now" right after
+        await asyncio.sleep(1.6)
+        assert (await services.stations.poll(station.id)).new_files == 1
+
+
+async def test_a_folder_that_cannot_be_opened_keeps_its_files_and_the_station_healthy(
+    services: Services, people: tuple[UserView, UserView], ftp_root: Path, certs: Certificates
+) -> None:
+    admin, follower = people
+    put(ftp_root, "open/a.dat", b"a", age=DAY)
+    put(ftp_root, "rotating/b.dat", b"b", age=DAY)
+    async with station_server("vsftpd", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.follow(follower, [station.id])
+        assert (await services.stations.poll(station.id)).files_seen == 2
+        (ftp_root / "rotating").chmod(0o700)
+        partial = await services.stations.poll(station.id)
+        assert (partial.ok, partial.files_seen, partial.gone_files) == (True, 1, 0)
+        assert not (await services.stations.get(station.id)).failing
+        (ftp_root / "rotating").chmod(0o755)
+        (ftp_root / "rotating/b.dat").unlink()
+        assert (await services.stations.poll(station.id)).gone_files == 1
+
+
+async def test_a_file_coming_back_unchanged_is_not_announced_again(
+    services: Services,
+    telegram: FakeTelegram,
+    people: tuple[UserView, UserView],
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    admin, follower = people
+    async with station_server("aioftp", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.follow(follower, [station.id])
+        await services.stations.poll(station.id)
+        path = put(ftp_root, "flaky.dat", b"f")
+        for _ in range(2):
+            await services.stations.poll(station.id)
+        assert len(await announcements(services, telegram)) == 1
+        stamp = path.stat().st_mtime
+        path.rename(ftp_root / "flaky.moved")
+        assert (await services.stations.poll(station.id)).gone_files == 1
+        (ftp_root / "flaky.moved").rename(path)
+        os.utime(path, (stamp, stamp))
+        back = await services.stations.poll(station.id)
+        await services.stations.poll(station.id)
+    assert (back.files_seen, back.new_files) == (1, 0)
+    assert len(await announcements(services, telegram)) == 1
+    page = await services.stations.list_files(follower, StationFileFilter())
+    assert [f.path for f in page.items] == ["/flaky.dat"]
+
+
+async def test_moving_a_station_to_another_folder_is_a_new_baseline(
+    services: Services,
+    telegram: FakeTelegram,
+    people: tuple[UserView, UserView],
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    admin, follower = people
+    put(ftp_root, "old/a.dat", b"a", age=DAY)
+    put(ftp_root, "new/b.dat", b"b", age=DAY)
+    async with station_server("aioftp", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint, root="/old")
+        await services.stations.follow(follower, [station.id])
+        await services.stations.poll(station.id)
+        await services.stations.update(admin, station.id, {"root": "/new"})
+        moved = await services.stations.poll(station.id)
+        await services.stations.poll(station.id)
+    assert (moved.files_seen, moved.new_files, moved.gone_files) == (1, 0, 1)
+    assert await announcements(services, telegram) == []
+
+
+async def test_a_station_failing_for_days_is_still_polled_hourly(
+    services: Services, people: tuple[UserView, UserView]
+) -> None:
+    admin, _ = people
+    station = await services.stations.create(admin, {"host": "127.0.0.1", "port": 1})
+    long_ago = datetime.now(UTC) - timedelta(hours=2)
+    await Station.filter(id=station.id).update(consecutive_failures=500, last_poll_at=long_ago)
+    row = await Station.get(id=station.id)
+    assert services.stations.backoff_until(row) == long_ago + timedelta(hours=1)
+    result = await services.stations.poll_due(station.id)
+    assert result is not None and result.error_code == "ftp_unreachable"

@@ -268,3 +268,30 @@ async def test_users_choose_stations_and_read_their_files(
         assert (await seen.json())["stations"] == 1
         survey = await (await client.get("/api/v1/files/survey/", headers=user)).json()
         assert survey["items"][0]["new_since_seen"] == 0
+
+
+async def test_a_new_address_never_switches_tls_off_by_itself(
+    client: Client, admin_token: str
+) -> None:
+    headers = bearer(admin_token)
+    created = await client.post(
+        "/api/v1/admin/stations/",
+        json={"url": "ftp://st.example/in", "tls": "explicit", "password": "p"},
+        headers=headers,
+    )
+    base = f"/api/v1/admin/stations/{(await created.json())['id']}/"
+
+    async def patch(body: dict[str, object]) -> tuple[str, int, str]:
+        answer = await (await client.patch(base, json=body, headers=headers)).json()
+        return answer["tls"], answer["port"], answer["root"]
+
+    assert await patch({"url": "ftp://other.example:2121/out"}) == ("explicit", 2121, "/out")
+    assert await patch({"url": "ftps://other.example"}) == ("implicit", 990, "/")
+    assert await patch({"url": "ftp://other.example"}) == ("explicit", 21, "/")
+    assert await patch({"url": "ftp://other.example", "tls": "none"}) == ("none", 21, "/")
+    bad = await client.patch(base, json={"root": "/a\r\nDELE x"}, headers=headers)
+    assert bad.status == 400 and "root" in (await bad.json())["error"]["fields"]
+    huge = await client.put(
+        "/api/v1/users/me/stations/", json={"station_ids": [2**40]}, headers=headers
+    )
+    assert huge.status == 400

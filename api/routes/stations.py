@@ -4,7 +4,7 @@ caller's choice of stations, the files on them and the poll survey."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,12 +13,7 @@ from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond
 from api.schemas import Page, PageQuery
 from services.errors import InvalidInput
-from services.stations import (
-    PollResult,
-    StationFileFilter,
-    StationView,
-    parse_station_url,
-)
+from services.stations import PollResult, StationFileFilter, StationView
 
 routes = RouteTable(tag="stations")
 Tls = Literal["none", "explicit", "implicit"]
@@ -81,10 +76,8 @@ class StationFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     def fields(self) -> dict[str, Any]:
-        """Only what the caller sent; `url` expanded; explicit fields win over the URL's."""
-        sent = {k: v for k, v in self.model_dump(exclude_unset=True).items() if v is not None}
-        url = sent.pop("url", None)
-        return {**(parse_station_url(url) if url else {}), **sent}
+        """Only what the caller sent (the service expands `url`; explicit fields win)."""
+        return {k: v for k, v in self.model_dump(exclude_unset=True).items() if v is not None}
 
 
 class SeedStation(BaseModel):
@@ -136,8 +129,11 @@ class UserStationList(BaseModel):
     items: list[UserStationOut]
 
 
+StationId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
 class StationChoice(BaseModel):
-    station_ids: list[int] = Field(max_length=10000)
+    station_ids: list[StationId] = Field(max_length=10000)
 
 
 class StationChoiceQuery(BaseModel):
@@ -145,7 +141,7 @@ class StationChoiceQuery(BaseModel):
 
     def ids(self) -> list[int]:
         parts = [p.strip() for p in self.station_ids.split(",") if p.strip()]
-        if not all(p.isdigit() for p in parts):
+        if not all(p.isascii() and p.isdigit() and 0 < int(p) < 2**31 for p in parts):
             raise InvalidInput(
                 "station_ids must be comma-separated numbers.",
                 fields={"station_ids": "expected e.g. 1,2"},
@@ -171,7 +167,7 @@ class StationFileOut(BaseModel):
 
 
 class StationFileQuery(PageQuery):
-    station_id: int | None = None
+    station_id: StationId | None = None
     path_prefix: str | None = Field(default=None, max_length=1000)
     since: datetime | None = Field(default=None, description="available at or after this time")
     only_new: bool = False
@@ -183,7 +179,7 @@ class StationFilePageOut(Page):
 
 
 class SeenBody(BaseModel):
-    station_id: int | None = Field(default=None, description="null: every followed station")
+    station_id: StationId | None = Field(default=None, description="null: every followed station")
 
 
 class SeenOut(BaseModel):

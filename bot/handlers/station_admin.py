@@ -186,22 +186,19 @@ def _number(text: str, name: str) -> int:
     return int(text)
 
 
-def _url_fields(url: str, current_tls: str) -> dict[str, Any]:
-    fields = parse_station_url(url)
-    # An address says only whether TLS is implicit (ftps://); ftp:// keeps explicit TLS, which
-    # the card shows as ftp:// as well.
-    if fields["tls"] == "none" and current_tls == "explicit":
-        fields["tls"] = "explicit"
-    return fields
+def _url_fields(url: str) -> dict[str, Any]:
+    parse_station_url(url)  # a bad address: the error router says why
+    # The service expands it: ftp:// keeps explicit TLS (the card shows it as ftp:// too).
+    return {"url": url}
 
 
-def _edit_fields(field: StationField, text: str, current_tls: str) -> dict[str, Any]:
+def _edit_fields(field: StationField, text: str) -> dict[str, Any]:
     value = text.strip()
     dash = value == "-"
     if field is StationField.PASSWORD:
         return {"password": "" if dash else text}
     if field is StationField.URL:
-        return _url_fields(value, current_tls)
+        return _url_fields(value)
     if field is StationField.LOGIN:
         return {"login": "anonymous" if dash else value}
     if field is StationField.POLL_INTERVAL:
@@ -226,10 +223,7 @@ async def receive_station_value(
     text = message.text or ""
     if field is StationField.PASSWORD or (field is StationField.URL and "@" in text):
         await _forget(message)
-    station = await services.stations.get(station_id)
-    updated = await services.stations.update(
-        user, station_id, _edit_fields(field, text, station.tls)
-    )
+    updated = await services.stations.update(user, station_id, _edit_fields(field, text))
     await state.clear()
     await message.answer(
         texts.done() + "\n\n" + await _card(services, updated),
