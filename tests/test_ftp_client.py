@@ -46,6 +46,12 @@ def fill(root: Path, tree: dict[str, bytes] = TREE) -> None:
             os.chmod(Path(folder) / file, 0o644)
 
 
+async def log_in(target: FtpTarget) -> None:
+    """Connect and log in (the tests expect this to fail)."""
+    async with FtpSession.connect(target) as session:
+        assert not session.broken
+
+
 def put_raw(root: Path, raw_name: bytes, data: bytes) -> None:
     """A file whose name is these bytes on disk, whatever the file system encoding."""
     path = Path(os.fsdecode(os.fsencode(root) + b"/" + raw_name))
@@ -134,8 +140,7 @@ async def test_masks_and_root_narrow_the_listing(ftp_root: Path, certs: Certific
 async def test_wrong_password_is_a_login_error(ftp_root: Path, certs: Certificates) -> None:
     async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
         with pytest.raises(FtpError) as caught:
-            async with FtpSession.connect(target_of(endpoint, password="wrong")):
-                pass
+            await log_in(target_of(endpoint, password="wrong"))
     assert caught.value.kind == "login"
     assert not caught.value.transient
     assert "wrong" not in caught.value.message
@@ -145,8 +150,7 @@ async def test_closed_port_is_unreachable() -> None:
     from tests.ftp_servers import free_port
 
     with pytest.raises(FtpError) as caught:
-        async with FtpSession.connect(FtpTarget(host="127.0.0.1", port=free_port(), timeout=5)):
-            pass
+        await log_in(FtpTarget(host="127.0.0.1", port=free_port(), timeout=5))
     assert caught.value.kind == "unreachable"
     assert caught.value.transient
 
@@ -157,8 +161,7 @@ async def test_untrusted_certificate_is_a_tls_error_unless_verification_is_off(
     fill(ftp_root, {"a.dat": b"a"})
     async with station_server("vsftpd-implicit", ftp_root, certs) as endpoint:
         with pytest.raises(FtpError) as caught:
-            async with FtpSession.connect(target_of(endpoint, ca_file=None)):
-                pass
+            await log_in(target_of(endpoint, ca_file=None))
         assert caught.value.kind == "tls"
         assert "certificate" in caught.value.message
         target = target_of(endpoint, ca_file=None, verify_tls=False)
