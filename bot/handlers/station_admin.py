@@ -48,10 +48,6 @@ async def _forget(message: Message) -> None:
         await message.delete()
 
 
-def _default_port(tls: str) -> int:
-    return 990 if tls == "implicit" else 21
-
-
 # ---- the list and the card -------------------------------------------------------------------
 
 
@@ -186,19 +182,13 @@ def _number(text: str, name: str) -> int:
     return int(text)
 
 
-def _url_fields(url: str) -> dict[str, Any]:
-    parse_station_url(url)  # a bad address: the error router says why
-    # The service expands it: ftp:// keeps explicit TLS (the card shows it as ftp:// too).
-    return {"url": url}
-
-
 def _edit_fields(field: StationField, text: str) -> dict[str, Any]:
     value = text.strip()
     dash = value == "-"
     if field is StationField.PASSWORD:
         return {"password": "" if dash else text}
     if field is StationField.URL:
-        return _url_fields(value)
+        return {"url": value}  # the service expands it and keeps TLS on
     if field is StationField.LOGIN:
         return {"login": "anonymous" if dash else value}
     if field is StationField.POLL_INTERVAL:
@@ -315,24 +305,22 @@ async def use_default_name(
 
 
 def _wizard_fields(data: dict[str, Any]) -> dict[str, Any]:
-    fields = parse_station_url(str(data["url"]))
-    suggested, chosen = fields["tls"], str(data["chosen_tls"])
-    if fields["port"] == _default_port(suggested):  # the default port follows the TLS mode
-        fields["port"] = _default_port(chosen)
-    fields.update(
-        login=str(data["login"]),
-        password=str(data.get("password", "")),
-        tls=chosen,
-        name=str(data["name"]) or str(data["host"]),
-    )
-    return fields
+    # The service expands the address: without a port, the chosen TLS mode's default applies.
+    return {
+        "url": str(data["url"]),
+        "login": str(data["login"]),
+        "password": str(data.get("password", "")),
+        "tls": str(data["chosen_tls"]),
+        "name": str(data["name"]) or str(data["host"]),
+    }
 
 
 async def _test_and_save(
     bot: Bot, chat_id: int, state: FSMContext, services: Services, user: UserView
 ) -> None:
-    fields = _wizard_fields(await state.get_data())
-    checking = await bot.send_message(chat_id, texts.connecting(fields["host"]))
+    data = await state.get_data()
+    fields = _wizard_fields(data)
+    checking = await bot.send_message(chat_id, texts.connecting(str(data["host"])))
     try:
         probe = await services.stations.probe(fields)
     except FtpError as failure:
