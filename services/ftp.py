@@ -24,7 +24,7 @@ import fnmatch
 import logging
 import re
 import ssl
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -601,13 +601,7 @@ class FtpSession:
                 self._mlsd = False  # 500/502: no MLSD after all
         return parse_list(await self._read_all("LIST"), datetime.now(UTC))
 
-    async def walk(
-        self,
-        root: str,
-        masks: Masks,
-        *,
-        decode: Callable[[str], str],
-    ) -> Listing:
+    async def walk(self, root: str, masks: Masks) -> Listing:
         """Every file below `root` (wire form) to any depth that the masks let through.
 
         Hidden names (a leading dot) are skipped: uploaders write temporary files that way, and
@@ -616,6 +610,10 @@ class FtpSession:
         entered again; nothing deeper than MAX_DEPTH is listed.
         """
         root = "/" + root.strip("/") if root.strip("/") else "/"
+
+        def decode(wire: str) -> str:
+            return decode_name(wire, self.target.encoding)
+
         found: dict[str, RemoteFile] = {}
         skipped: list[str] = []
         seen_unique: set[str] = set()

@@ -49,7 +49,6 @@ from services.ftp import (
     NameEncoding,
     RemoteFile,
     TlsMode,
-    decode_name,
     encode_name,
 )
 from services.models import Station, StationFile, StationPoll, User, UserStation
@@ -552,7 +551,6 @@ class StationService:
                     listing = await session.walk(
                         encode_name(row.root, target.encoding),
                         Masks(row.include_masks, row.exclude_masks),
-                        decode=lambda wire: decode_name(wire, target.encoding),
                     )
         except TimeoutError:
             return await self._failed(

@@ -15,7 +15,6 @@ from services.ftp import (
     FtpSession,
     FtpTarget,
     Masks,
-    decode_name,
     parse_list,
     parse_mlsd,
 )
@@ -81,9 +80,7 @@ async def test_walk_lists_every_file_at_any_depth(
     async with station_server(kind, ftp_root, certs) as endpoint:
         target = target_of(endpoint)
         async with FtpSession.connect(target) as session:
-            listing = await session.walk(
-                "/", Masks([], []), decode=lambda raw: decode_name(raw, "auto")
-            )
+            listing = await session.walk("/", Masks([], []))
             files = listing.files
             assert listing.skipped == []
             listed = {f.path: f.size for f in files}
@@ -109,9 +106,7 @@ async def test_cp1251_names_on_vsftpd_are_listed_and_fetched(
         station_server("vsftpd-explicit", ftp_root, certs) as endpoint,
         FtpSession.connect(target_of(endpoint)) as session,
     ):
-        files = (
-            await session.walk("/", Masks([], []), decode=lambda wire: decode_name(wire, "auto"))
-        ).files
+        files = (await session.walk("/", Masks([], []))).files
         assert [f.path for f in files] == ["/Снимок 01.dat"]
         async with session.transfer(f"RETR {files[0].remote_path}") as (reader, _):
             assert await reader.read() == b"cp1251 content"
@@ -123,17 +118,12 @@ async def test_masks_and_root_narrow_the_listing(ftp_root: Path, certs: Certific
         station_server("pyftpdlib", ftp_root, certs) as endpoint,
         FtpSession.connect(target_of(endpoint)) as session,
     ):
-        decode = lambda wire: decode_name(wire, "auto")  # noqa: E731
-        files = (
-            await session.walk(
-                "/2026", Masks(["*.hrpt", "*.TIF"], ["23/it*", "*_х*"]), decode=decode
-            )
-        ).files
+        files = (await session.walk("/2026", Masks(["*.hrpt", "*.TIF"], ["23/it*", "*_х*"]))).files
         assert sorted(f.path for f in files) == [
             "/2026/11/23/NOAA 19 pass.hrpt",
             '/2026/11/23/Снимок "Метеор-М".tif',
         ]
-        files = (await session.walk("/", Masks([], ["deep", "2026"]), decode=decode)).files
+        files = (await session.walk("/", Masks([], ["deep", "2026"]))).files
         assert [f.path for f in files] == ["/readme.txt"]
 
 
@@ -166,7 +156,7 @@ async def test_untrusted_certificate_is_a_tls_error_unless_verification_is_off(
         assert "certificate" in caught.value.message
         target = target_of(endpoint, ca_file=None, verify_tls=False)
         async with FtpSession.connect(target) as session:
-            files = (await session.walk("/", Masks([], []), decode=lambda w: w)).files
+            files = (await session.walk("/", Masks([], []))).files
         assert [f.path for f in files] == ["/a.dat"]
 
 
@@ -219,7 +209,7 @@ async def test_a_link_back_up_is_not_walked_in_circles(ftp_root: Path, certs: Ce
         station_server("pyftpdlib", ftp_root, certs) as endpoint,
         FtpSession.connect(target_of(endpoint)) as session,
     ):
-        listing = await session.walk("/", Masks([], []), decode=lambda w: w)
+        listing = await session.walk("/", Masks([], []))
     assert sorted(f.path for f in listing.files) == ["/b.dat", "/sub/a.dat"]
 
 
@@ -232,11 +222,11 @@ async def test_a_folder_the_station_will_not_open_is_skipped_and_reported(
         station_server("vsftpd", ftp_root, certs) as endpoint,
         FtpSession.connect(target_of(endpoint)) as session,
     ):
-        listing = await session.walk("/", Masks([], []), decode=lambda w: w)
+        listing = await session.walk("/", Masks([], []))
         assert [f.path for f in listing.files] == ["/open/a.dat"]
         assert listing.skipped == ["/closed"]
         with pytest.raises(FtpError) as caught:
-            await session.walk("/closed", Masks([], []), decode=lambda w: w)
+            await session.walk("/closed", Masks([], []))
         assert caught.value.kind == "not_found"
 
 
@@ -258,5 +248,5 @@ async def test_a_transfer_stopped_early_leaves_the_session_usable(
         with pytest.raises(LookupError):
             await give_up()
         assert not session.broken  # the pending 426/226 was read
-        listing = await session.walk("/", Masks([], []), decode=lambda w: w)
+        listing = await session.walk("/", Masks([], []))
         assert sorted(f.path for f in listing.files) == ["/big.dat", "/small.dat"]
