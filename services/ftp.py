@@ -24,11 +24,11 @@ import fnmatch
 import logging
 import re
 import ssl
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple, TypeVar
 
 import aioftp
 from aioftp.common import SSLSessionBoundContext
@@ -38,6 +38,7 @@ from services.transfer import Receiver, WriteFailed
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 TlsMode = Literal["none", "explicit", "implicit"]
 TLS_MODES: tuple[TlsMode, ...] = ("none", "explicit", "implicit")
 NameEncoding = Literal["auto", "utf-8", "cp1251"]
@@ -451,13 +452,15 @@ class FtpSession:
             asyncio.open_connection(self._data_host, port), self.target.timeout
         )
         try:
-            if offset:
-                await self._client.command(f"REST {offset}", "350")
-            await self._client.command(command)  # send only; the reply comes with TLS below
-            if self._context is None:
-                await self._client.command(None, "1xx")
-            else:
-                await self._start_data_tls(writer)
+            await self._send(
+                command,
+                offset,
+                lambda context: writer.start_tls(
+                    context,
+                    server_hostname=self.target.host,
+                    ssl_handshake_timeout=self.target.timeout,
+                ),
+            )
         except BaseException:
             writer.close()
             raise
@@ -501,13 +504,20 @@ class FtpSession:
             )
         try:
             with _ftp_errors():
-                if offset:
-                    await self._client.command(f"REST {offset}", "350")
-                await self._client.command(f"RETR {remote_path}")
-                if self._context is None:
-                    await self._client.command(None, "1xx")
-                else:
-                    transport = await self._secure(transport, receiver)
+                upgraded = await self._send(
+                    f"RETR {remote_path}",
+                    offset,
+                    lambda context: loop.start_tls(
+                        transport,
+                        receiver,
+                        context,
+                        server_hostname=self.target.host,
+                        ssl_handshake_timeout=self.target.timeout,
+                    ),
+                )
+            if upgraded is not None:
+                transport = upgraded
+                receiver.connection_made(upgraded)
             limit = idle or self.target.timeout
             seen = -1
             while not receiver.done.done():
@@ -526,22 +536,32 @@ class FtpSession:
             await self._client.command(None, "2xx", "1xx")
         return size
 
-    async def _secure(self, transport: asyncio.Transport, receiver: Receiver) -> asyncio.Transport:
-        loop = asyncio.get_running_loop()
-        handshake = asyncio.ensure_future(
-            loop.start_tls(
-                transport,
-                receiver,
-                self._data_context(),
-                server_hostname=self.target.host,
-                ssl_handshake_timeout=self.target.timeout,
-            )
-        )
-        await self._await_with_reply(handshake)
-        upgraded = handshake.result()
-        assert upgraded is not None
-        receiver.connection_made(upgraded)
-        return upgraded
+    async def _send(
+        self,
+        command: str,
+        offset: int,
+        handshake: Callable[[ssl.SSLContext], Awaitable[T]],
+    ) -> T | None:
+        """Send `command` (after REST `offset`) for an open data connection and wait for its
+        1xx reply; on FTPS run `handshake` on the data connection meanwhile and return its
+        result. vsftpd answers first and shakes hands after, other servers the other way
+        round, so the reply is read while the handshake runs."""
+        if offset:
+            await self._client.command(f"REST {offset}", "350")
+        await self._client.command(command)  # send only; the reply is read below
+        if self._context is None:
+            await self._client.command(None, "1xx")
+            return None
+        task: asyncio.Future[T] = asyncio.ensure_future(handshake(self._data_context()))
+        try:
+            await self._client.command(None, "1xx")
+            return await task
+        finally:
+            if not task.done():
+                task.cancel()
+                await asyncio.wait({task})
+            elif not task.cancelled():
+                task.exception()  # retrieved: never "exception was never retrieved"
 
     def _data_context(self) -> ssl.SSLContext:
         """The TLS context for a data connection: bound to the control connection's session."""
@@ -552,29 +572,6 @@ class FtpSession:
                 ssl.PROTOCOL_TLS_CLIENT, context=self._context, session=ssl_object.session
             )
         return self._context
-
-    async def _start_data_tls(self, writer: asyncio.StreamWriter) -> None:
-        handshake = asyncio.ensure_future(
-            writer.start_tls(
-                self._data_context(),
-                server_hostname=self.target.host,
-                ssl_handshake_timeout=self.target.timeout,
-            )
-        )
-        await self._await_with_reply(handshake)
-
-    async def _await_with_reply(self, handshake: asyncio.Future[Any]) -> None:
-        """Read the 1xx reply while the data TLS handshake runs: vsftpd answers first and shakes
-        hands after, other servers the other way round."""
-        try:
-            await self._client.command(None, "1xx")
-            await handshake
-        finally:
-            if not handshake.done():
-                handshake.cancel()
-                await asyncio.wait({handshake})
-            elif not handshake.cancelled():
-                handshake.exception()  # retrieved: never "exception was never retrieved"
 
     async def _read_all(self, command: str) -> str:
         chunks: list[bytes] = []
