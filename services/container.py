@@ -89,6 +89,7 @@ def build_services(
             secret=settings.secret,
             notifier=notifier,
             audit=audit,
+            users=users,
             ca_file=settings.station_ca_file,
             timeout=settings.station_timeout,
             poll_timeout=settings.station_poll_timeout,

@@ -53,7 +53,7 @@ from services.ftp import (
 )
 from services.models import Station, StationFile, StationPoll, User, UserStation
 from services.secrets import SecretBox, SecretUnreadable
-from services.users import UserView
+from services.users import UserService, UserView
 
 if TYPE_CHECKING:
     from services.ports import Notifier
@@ -352,6 +352,7 @@ class StationService:
         secret: bytes,
         notifier: Notifier,
         audit: AuditService,
+        users: UserService,
         ca_file: Path | None = None,
         timeout: float = 30.0,
         poll_timeout: float = 600.0,
@@ -360,6 +361,7 @@ class StationService:
         self._box = SecretBox(secret, "ftpgram station password")
         self._notifier = notifier
         self._audit = audit
+        self._users = users
         self.ca_file = ca_file
         self.timeout = timeout
         self.poll_timeout = poll_timeout
@@ -592,8 +594,8 @@ class StationService:
 
     async def _alert_admins(self, row: Station) -> None:
         view = StationView.of(row)
-        for admin in await User.filter(is_admin=True, is_active=True, telegram_id__not_isnull=True):
-            await self._notifier.station_health_changed(UserView.of(admin), view)
+        for admin in await self._users.telegram_admins():
+            await self._notifier.station_health_changed(admin, view)
 
     async def _succeeded(self, row: Station, started: datetime, listing: Listing) -> PollResult:
         files = listing.files

@@ -168,13 +168,17 @@ class UserService:
             await self.announce(view)
         return Registration(user=view, created=created)
 
+    async def telegram_admins(self) -> list[UserView]:
+        """Active administrators the bot can write to."""
+        admins = await User.filter(is_admin=True, is_active=True, telegram_id__not_isnull=True)
+        return [UserView.of(admin) for admin in admins]
+
     async def announce(self, user: UserView) -> None:
         """Ask every admin to decide about a new pending user (one message each)."""
         if user.is_active:
             return
-        admins = await User.filter(is_admin=True, is_active=True, telegram_id__not_isnull=True)
-        for admin in admins:
-            message_id = await self._notifier.announce_new_user(UserView.of(admin), user)
+        for admin in await self.telegram_admins():
+            message_id = await self._notifier.announce_new_user(admin, user)
             if message_id is not None:
                 await AdminNotice.create(
                     user_id=user.id, admin_telegram_id=admin.telegram_id, message_id=message_id

@@ -27,10 +27,12 @@ from typing import cast
 
 from services import db
 from services.audit import AuditService
+from services.blobs import BlobService
 from services.models import User
 from services.ports import Notifier
 from services.stations import StationService
-from services.users import UserView
+from services.storage import LocalBlobStore
+from services.users import UserService, UserView
 from tests.ftp_servers import certificates, vsftpd_server
 
 
@@ -72,11 +74,17 @@ async def ftpgram_polls(
     await db.migrate(f"sqlite://{work / f'bench-{run}.sqlite3'}")
     try:
         admin = UserView.of(await User.create(full_name="Bench", is_admin=True, is_active=True))
+        notifier, audit = cast(Notifier, Silent()), AuditService()
+        users = UserService(
+            admin_ids=(),
+            auto_activate=False,
+            default_quota=0,
+            notifier=notifier,
+            audit=audit,
+            blobs=BlobService(LocalBlobStore(work / "storage")),
+        )
         service = StationService(
-            secret=b"bench-secret-key",
-            notifier=cast(Notifier, Silent()),
-            audit=AuditService(),
-            ca_file=ca_file,
+            secret=b"bench-secret-key", notifier=notifier, audit=audit, users=users, ca_file=ca_file
         )
         station = await service.create(
             admin,
