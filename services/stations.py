@@ -845,18 +845,6 @@ class StationService:
         ]
         return StationFilePage(items, page, per_page, total)
 
-    async def get_file(self, user: UserView, file_id: int) -> StationFileView:
-        row = await StationFile.get_or_none(id=file_id).select_related("station")
-        follow = (
-            await UserStation.get_or_none(user_id=user.id, station_id=row.station_id)
-            if row
-            else None
-        )
-        if row is None or (follow is None and not user.is_admin):
-            raise NotFound("There is no such station file.", code="unknown_station_file")
-        seen = follow.seen_until if follow else datetime.now(UTC)
-        return _file_view(row, row.station.name, seen)
-
     async def survey(self, user: UserView) -> list[SurveyItem]:
         """Per followed station: the last poll, new files in it, and new since last seen."""
         items = []
