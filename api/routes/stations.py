@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond
 from api.schemas import Page, PageQuery
-from services.errors import InvalidInput
+from services.errors import InvalidInput, StationUnavailable
 from services.stations import PollResult, StationFileFilter, StationView
 
 routes = RouteTable(tag="stations")
@@ -326,16 +326,8 @@ async def test_station(request: web.Request) -> web.Response:
 )
 async def poll_station(request: web.Request) -> web.Response:
     result = await services_of(request).stations.poll(_station_id(request))
-    if not result.ok:
-        return web.json_response(
-            {
-                "error": {
-                    "code": result.error_code or "station_unavailable",
-                    "message": result.error,
-                }
-            },
-            status=502,
-        )
+    if not result.ok:  # recorded on the station; the caller gets the station's error
+        raise StationUnavailable(result.error, code=result.error_code or None)
     return respond(PollOut.of(result))
 
 
