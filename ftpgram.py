@@ -3,6 +3,7 @@ services, bot, web app and scheduler together.
 
     ftpgram run       start the bot, the HTTP API and the scheduler in one process
     ftpgram migrate   apply the database migrations and exit
+    ftpgram client    the command-line client of a running server (api/client/)
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramU
 from aiohttp import web
 
 from api.app import create_app
+from bot.boards import DownloadBoards
+from bot.commands import menu_button
 from bot.factory import (
     BotProbe,
     add_webhook_route,
@@ -33,6 +36,7 @@ from bot.i18n import create_i18n
 from bot.notifier import BotNotifier
 from services import db
 from services.container import Services, build_services
+from services.downloads import DownloadWorker
 from services.errors import ConfigError
 from services.logs import LogWriter, configure_logging
 from services.scheduler import create_scheduler, schedule_jobs
@@ -66,6 +70,8 @@ class Application:
         self._polling: asyncio.Task[None] | None = None
         self._stopping = False
         self.probe: BotProbe | None = None
+        self.downloads: DownloadWorker | None = None
+        self.boards: DownloadBoards | None = None
 
     @property
     def port(self) -> int:
@@ -115,10 +121,22 @@ class Application:
             log.info("Signed in to Telegram as @%s", me.username)
             try:
                 await set_default_commands(bot, i18n)
+                if (button := menu_button(settings.base_url)) is not None:
+                    await bot.set_chat_menu_button(menu_button=button)
             except (TelegramAPIError, TelegramNetworkError) as exc:
                 log.warning("Could not set the bot's command menu: %s", exc)
 
         services.delivery.start()
+        self.downloads = DownloadWorker(
+            services.downloads,
+            concurrency=settings.download_concurrency,
+            retries=settings.download_retries,
+            retry_delay=settings.download_retry_delay,
+            lease=settings.download_lease,
+        )
+        self.downloads.start()
+        self.boards = DownloadBoards(bot, services, i18n)
+        self.boards.start()
         schedule_jobs(self.scheduler, services)
         self.scheduler.start()
 
@@ -186,6 +204,8 @@ class Application:
             self._stop_polling,
             self._stop_http,
             self._stop_scheduler,
+            self._stop_boards,
+            self._stop_downloads,
             self._stop_delivery,
             self._stop_bot,
         ]
@@ -221,6 +241,16 @@ class Application:
     async def _stop_scheduler(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+    async def _stop_boards(self) -> None:
+        if self.boards is not None:
+            boards, self.boards = self.boards, None
+            await boards.stop()
+
+    async def _stop_downloads(self) -> None:
+        if self.downloads is not None:
+            worker, self.downloads = self.downloads, None
+            await worker.stop()
 
     async def _stop_delivery(self) -> None:
         if self.services is not None:
@@ -264,10 +294,16 @@ async def migrate_only(settings: Settings) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["client"]:  # its own parser, settings and exit codes
+        from api.client.cli import main as client_main
+
+        return client_main(arguments[1:])
     parser = argparse.ArgumentParser(prog="ftpgram", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the bot, the HTTP API and the scheduler")
     commands.add_parser("migrate", help="apply database migrations and exit")
+    commands.add_parser("client", help="the command-line client (ftpgram client --help)")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()

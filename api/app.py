@@ -10,6 +10,8 @@ from api.keys import SERVICES
 from api.openapi import add_routes, build_openapi
 from api.routes import route_tables
 from api.routes.docs import add_docs_routes
+from api.routes.downloads import add_websocket_routes
+from api.web import add_web_routes, page_errors, page_headers, web_route_tables
 from services.audit import set_origin
 from services.container import Services
 
@@ -24,9 +26,14 @@ async def origin_middleware(request: web.Request, handler: Handler) -> web.Strea
 
 
 def create_app(services: Services) -> web.Application:
-    app = web.Application(middlewares=[error_middleware, origin_middleware])
+    # Outermost first: JSON errors, page headers, the audit origin, failures shown as pages.
+    app = web.Application(
+        middlewares=[error_middleware, page_headers, origin_middleware, page_errors]
+    )
     app[SERVICES] = services
-    tables = route_tables()
+    tables = [*route_tables(), *web_route_tables()]
     add_routes(app, tables)
+    add_websocket_routes(app)
+    add_web_routes(app)
     add_docs_routes(app, build_openapi(tables, title="ftpgram", version=VERSION))
     return app

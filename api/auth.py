@@ -29,6 +29,14 @@ def _origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
+def allowed_origins(request: web.Request) -> set[str]:
+    """The origins our own pages come from: requests that use the cookie must come from them."""
+    return {
+        _origin_of(services_of(request).settings.base_url),
+        f"{request.scheme}://{request.host}".lower(),
+    }
+
+
 def presented_token(request: web.Request) -> str:
     header = request.headers.get("Authorization")
     if header is not None:
@@ -41,12 +49,8 @@ def presented_token(request: web.Request) -> str:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         if request.method not in SAFE_METHODS:
-            allowed = {
-                _origin_of(services_of(request).settings.base_url),
-                f"{request.scheme}://{request.host}".lower(),
-            }
             origin = request.headers.get("Origin")
-            if origin is None or origin.lower() not in allowed:
+            if origin is None or origin.lower() not in allowed_origins(request):
                 raise Forbidden("Cross-site request refused.", code="csrf")
         return cookie
     raise Unauthorized(

@@ -168,6 +168,28 @@ class StationWizardCallback(CallbackData, prefix="sw"):
     tls: str = ""
 
 
+class DownloadRequestCallback(CallbackData, prefix="dr"):
+    """⬇ beside a file of `/files`: download that station file."""
+
+    station_file_id: int
+
+
+class DownloadAction(StrEnum):
+    LIST = "l"  # show a page of the list (also the refresh)
+    PAUSE = "p"
+    START = "s"
+    DOWN = "d"  # stop, and delete what it fetched
+    REMOVE = "r"  # delete a finished download from the list, with its file
+
+
+class DownloadCallback(CallbackData, prefix="dl"):
+    """`/downloads`: a page of the list, or an action on one download shown on that page."""
+
+    action: DownloadAction
+    download_id: int = 0
+    page: int = 1
+
+
 ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     UserAdminCallback,
     AccountCallback,
@@ -177,4 +199,6 @@ ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     StationChoiceCallback,
     StationAdminCallback,
     StationWizardCallback,
+    DownloadRequestCallback,
+    DownloadCallback,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, MenuButtonWebApp, WebAppInfo
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import lazy_gettext as __
 
@@ -14,6 +14,7 @@ USER_COMMANDS = [
     ("code", __("A one-time code for the web and the API")),
     ("stations", __("Choose the stations you follow")),
     ("files", __("Files on your stations")),
+    ("downloads", __("Your downloads from the stations")),
     ("myfiles", __("Your stored files")),
     ("stats", __("How your storage is used")),
     ("account", __("Your account and API tokens")),
@@ -35,3 +36,15 @@ def commands_for(i18n: I18n, language: str, *, is_admin: bool = False) -> list[B
 
 def menu_languages() -> tuple[str, ...]:
     return SUPPORTED_LANGUAGES
+
+
+MINI_APP_PATH = "/app"
+
+
+def menu_button(public_url: str) -> MenuButtonWebApp | None:
+    """The menu button that opens the web pages as a Telegram Mini App; None unless PUBLIC_URL
+    is https (Telegram opens Mini Apps over https only)."""
+    if not public_url.startswith("https://"):
+        return None
+    url = public_url.rstrip("/") + MINI_APP_PATH
+    return MenuButtonWebApp(text="ftpgram", web_app=WebAppInfo(url=url))

@@ -12,6 +12,9 @@ from bot.callbacks import (
     AccountCallback,
     BotTokenAction,
     BotTokenCallback,
+    DownloadAction,
+    DownloadCallback,
+    DownloadRequestCallback,
     FileAction,
     FileCallback,
     StationAdminAction,
@@ -34,6 +37,7 @@ from bot.texts import (
     tls_label,
 )
 from services.auth import TokenView
+from services.downloads import ACTIVE, FINISHED, HOLDING, DownloadPage
 from services.files import FilePage, FileView
 from services.ftp import NAME_ENCODINGS, TLS_MODES
 from services.messaging import BotTokenView
@@ -340,6 +344,10 @@ def _buttons(*pairs: tuple[str, CallbackData]) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text=text, callback_data=data.pack()) for text, data in pairs]
 
 
+def _label(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # ---- /stations -------------------------------------------------------------------------------
 
 
@@ -400,7 +408,16 @@ def station_files(page: StationFilePage, station_id: int, only_new: bool) -> Inl
             action=action,
         )
 
-    rows = []
+    start = (page.page - 1) * page.per_page
+    rows = [
+        _buttons(
+            (
+                _label(f"⬇ {number}. {file.name}"),
+                DownloadRequestCallback(station_file_id=file.id),
+            )
+        )
+        for number, file in enumerate(page.items, start + 1)
+    ]
     navigation = []
     if page.page > 1:
         navigation.append(("◀", files(StationFilesAction.LIST, page_number=page.page - 1)))
@@ -432,6 +449,41 @@ def station_filter(
 
     rows = [_buttons((mark(0) + _("All stations"), shown(0)))]
     rows += [_buttons((mark(s.id) + s.name[:50], shown(s.id))) for s in stations]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+# ---- /downloads --------------------------------------------------------------------------------
+
+
+def downloads(page: DownloadPage) -> InlineKeyboardMarkup:
+    """Per download, the actions its state allows (numbered as in the text); then the pages and
+    a refresh."""
+
+    def data(action: DownloadAction, download_id: int = 0, number: int = 0) -> DownloadCallback:
+        return DownloadCallback(action=action, download_id=download_id, page=number or page.page)
+
+    rows = []
+    start = (page.page - 1) * page.per_page
+    for number, item in enumerate(page.items, start + 1):
+        actions = []
+        if item.status in ACTIVE:
+            actions.append((f"⏸ {number}", data(DownloadAction.PAUSE, item.id)))
+        if item.status in ("paused", "failed", "cancelled"):
+            actions.append((f"▶ {number}", data(DownloadAction.START, item.id)))
+        if item.status in HOLDING:
+            actions.append((f"⏹ {number}", data(DownloadAction.DOWN, item.id)))
+        if item.status in FINISHED:
+            actions.append((f"🗑 {number}", data(DownloadAction.REMOVE, item.id)))
+        if actions:
+            rows.append(_buttons(*actions))
+    pages = max(1, -(-page.total // page.per_page))
+    navigation = []
+    if page.page > 1:
+        navigation.append(("◀", data(DownloadAction.LIST, number=page.page - 1)))
+    navigation.append(("🔄 " + _("Refresh"), data(DownloadAction.LIST)))
+    if page.page < pages:
+        navigation.append(("▶", data(DownloadAction.LIST, number=page.page + 1)))
+    rows.append(_buttons(*navigation))
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

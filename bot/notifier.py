@@ -11,6 +11,7 @@ from aiogram.utils.i18n import I18n
 from bot import keyboards, texts
 from services.codes import SIGN_IN
 from services.delivery import DeliveryService
+from services.downloads import DownloadView
 from services.errors import Conflict
 from services.stations import StationView
 from services.users import UserView
@@ -67,3 +68,13 @@ class BotNotifier:
         with self.i18n.context(), self.i18n.use_locale(admin.language):
             text = texts.station_health(station)
         await self.delivery.enqueue(admin.id, text)
+
+    async def download_finished(self, user: UserView, download: DownloadView) -> None:
+        with self.i18n.context(), self.i18n.use_locale(user.language):
+            text = texts.download_finished(download)
+        await self.delivery.enqueue(user.id, text)
+
+    async def download_failed(self, user: UserView, download: DownloadView) -> None:
+        with self.i18n.context(), self.i18n.use_locale(user.language):
+            text = texts.download_failed(download)
+        await self.delivery.enqueue(user.id, text)

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.callbacks import StationField
 from services.auth import TokenView
+from services.downloads import DownloadPage, DownloadView
 from services.errors import AppError, PayloadTooLarge, QuotaExceeded
 from services.files import FilePage, FileView, MediaStats
 from services.ftp import FtpError
@@ -80,6 +81,7 @@ def help_text(user: UserView | None) -> str:
         _("/tokens — bot tokens for apps that send you messages"),
         _("/stations — choose the stations you follow"),
         _("/files — files on your stations"),
+        _("/downloads — your downloads from the stations: progress, pause, start, stop"),
         _("/myfiles — your stored files; send me a file to store it"),
         _("/stats — how your storage is used"),
         _("/help — this message"),
@@ -262,6 +264,16 @@ def error(exc: AppError) -> str:
         "poll_running": _("This station is being polled right now; try again in a minute."),
         "name_taken": _("Another station already has this name."),
         "invalid_url": _("The address must look like ftp://host[:port][/folder] or ftps://…"),
+        "unknown_download": _("There is no such download any more."),
+        "already_downloaded": _("This file is downloaded already; it is in /myfiles."),
+        "download_active": _("This download has not finished; stop it first (⏹)."),
+        "not_active": _("Only a queued or running download can be paused."),
+        "file_not_ready": _(
+            "The file is still being written on the station; it can be downloaded once it is "
+            "announced."
+        ),
+        "station_disabled": _("The station is switched off."),
+        "station_file_gone": _("The station no longer has this file."),
     }
     if isinstance(exc, FtpError):
         return ftp_failure(exc)
@@ -468,6 +480,167 @@ def station_health(station: StationView) -> str:
             station=escape(station.name), error=escape(station.last_error)
         )
     return _("✅ Station <b>{station}</b> answers again.").format(station=escape(station.name))
+
+
+# ---- downloads ---------------------------------------------------------------------------------
+
+
+def download_finished(download: DownloadView) -> str:
+    return _("✅ Downloaded <b>{name}</b> ({size}) from {station}. It is in /myfiles now.").format(
+        name=escape(download.name),
+        size=_bytes(download.size),
+        station=escape(download.station_name),
+    )
+
+
+def download_failed(download: DownloadView) -> str:
+    return _("❌ The download of <b>{name}</b> failed: {reason}").format(
+        name=escape(download.name), reason=escape(download_error(download))
+    )
+
+
+def download_error(download: DownloadView) -> str:
+    """Why a download failed or waits, in the reader's language where the reason is known
+    (plain text: escape it for HTML)."""
+    reasons = {
+        "quota_exceeded": _("there is not enough space left in your storage."),
+        "write_failed": _(
+            "the server could not write the file (its disk may be full). The part downloaded "
+            "so far is kept: start it again later."
+        ),
+        "file_changed": _("the file changed on the station while it was downloaded."),
+        "station_file_gone": _("the station no longer has this file."),
+        "ftp_not_found": _("the station no longer has this file."),
+        "ftp_login": _("the station refused the login."),
+        "ftp_tls": _("the secure connection to the station failed."),
+        "ftp_timeout": _("the station did not answer in time."),
+        "ftp_unreachable": _("the station cannot be reached."),
+        "ftp_busy": _("the station is busy (too many connections)."),
+        "ftp_dropped": _("the station closed the connection."),
+        "ftp_protocol": _("the station answered something unexpected."),
+        "internal_error": _("something went wrong on our side; start it again."),
+    }
+    return reasons.get(download.error_code, download.error)
+
+
+DOWNLOAD_ICONS = {
+    "queued": "🕓",
+    "downloading": "⬇️",
+    "paused": "⏸",
+    "completed": "✅",
+    "failed": "❌",
+    "cancelled": "⏹",
+}
+RETRY_ICON = "🔁"
+
+
+def _waiting_to_retry(download: DownloadView) -> bool:
+    return download.status == "queued" and bool(download.error_code or download.error)
+
+
+def download_status(download: DownloadView) -> str:
+    """The state of a download in a word or two, with its icon."""
+    if _waiting_to_retry(download):
+        return f"{RETRY_ICON} " + _("waiting to retry")
+    labels = {
+        "queued": _("queued"),
+        "downloading": _("downloading"),
+        "paused": _("paused"),
+        "completed": _("downloaded"),
+        "failed": _("failed"),
+        "cancelled": _("stopped"),
+    }
+    icon = DOWNLOAD_ICONS.get(download.status, "•")
+    return f"{icon} {labels.get(download.status, escape(download.status))}"
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return _("{seconds} s").format(seconds=seconds)
+    if seconds < 3600:
+        return _("{minutes} min {seconds} s").format(minutes=seconds // 60, seconds=seconds % 60)
+    return _("{hours} h {minutes} min").format(hours=seconds // 3600, minutes=seconds % 3600 // 60)
+
+
+def _percent(value: float) -> str:
+    return f"{value:g}%"
+
+
+def _download_item(number: int, download: DownloadView) -> str:
+    lines = [
+        f"{number}. <b>{escape(_short(download.name))}</b> — "
+        f"{escape(_short(download.station_name, 60))}",
+        " · ".join(
+            [
+                download_status(download),
+                _percent(download.percent),
+                f"{_bytes(download.bytes_done)} / {_bytes(download.size)}",
+            ]
+        ),
+    ]
+    if download.status == "downloading":
+        moving = [_("{speed}/s").format(speed=_bytes(download.speed))] if download.speed else []
+        if download.eta is not None and download.speed:
+            moving.append(_("{time} left").format(time=_duration(download.eta)))
+        if download.restarted:
+            moving.append(_("started over: the station cannot resume"))
+        if moving:
+            lines[-1] += " · " + " · ".join(moving)
+    if download.status == "failed" or _waiting_to_retry(download):
+        reason = download_error(download)
+        lines.append("<i>" + escape(_short(reason[:1].upper() + reason[1:], 300)) + "</i>")
+    return "\n".join(lines)
+
+
+def download_list(page: DownloadPage) -> str:
+    if page.total == 0:
+        return _(
+            "You have no downloads. Open /files and press ⬇ beside a file to download it from "
+            "its station."
+        )
+    pages = max(1, -(-page.total // page.per_page))
+    header = _("Your downloads: {total} (page {page} of {pages})").format(
+        total=page.total, page=page.page, pages=pages
+    )
+    start = (page.page - 1) * page.per_page
+    items = [_download_item(n, d) for n, d in enumerate(page.items, start + 1)]
+    return "\n\n".join([f"<b>{header}</b>", *items])
+
+
+# Button answers: plain text, at most 200 characters.
+
+
+def download_requested(download: DownloadView, *, created: bool) -> str:
+    name = _short(download.name)
+    if download.status == "completed":
+        if created:
+            return _("Downloaded: {name}. It is in /myfiles.").format(name=name)
+        return _("Already downloaded: {name}. It is in /myfiles.").format(name=name)
+    if created:
+        return _("Queued: {name}. Follow it in /downloads.").format(name=name)
+    return _("Already in /downloads: {name} ({status}).").format(
+        name=name, status=download_status(download)
+    )
+
+
+def download_paused(download: DownloadView) -> str:
+    return _("Paused: {name}").format(name=_short(download.name))
+
+
+def download_started(download: DownloadView) -> str:
+    if download.status == "completed":
+        return _("Downloaded: {name}. It is in /myfiles.").format(name=_short(download.name))
+    return _("Started: {name}").format(name=_short(download.name))
+
+
+def download_stopped(download: DownloadView) -> str:
+    return _("Stopped, and what it fetched is deleted: {name}").format(name=_short(download.name))
+
+
+def download_removed(download: DownloadView) -> str:
+    if download.file_id is not None:
+        return _("Removed from the list, with its file: {name}").format(name=_short(download.name))
+    return _("Removed from the list: {name}").format(name=_short(download.name))
 
 
 # ---- stations: choosing them, their files ------------------------------------------------------

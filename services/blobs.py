@@ -7,6 +7,8 @@ while a file refers to it, and two identical uploads end with one blob and the r
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -19,16 +21,17 @@ class BlobService:
     def __init__(self, store: BlobStore) -> None:
         self.store = store
 
-    async def retain(self, sha256: str, size: int, incoming: IncomingFile | None) -> None:
+    async def retain(self, sha256: str, size: int, source: Path | None) -> None:
         """Count one more reference and make sure the content is in place.
 
-        Call inside a transaction; `incoming` is new content (None: the blob must exist).
+        Call inside a transaction; `source` is a file with new content, moved into place (None:
+        the blob must exist).
         """
         locked = await Blob.filter(sha256=sha256).update(ref_count=F("ref_count") + 1)
         if not locked:
             await Blob.create(sha256=sha256, size=size, ref_count=1)
-        if incoming is not None:
-            self.store.place(incoming, sha256)
+        if source is not None:
+            self.store.place(source, size, sha256)
         elif not self.store.local_path(sha256).exists():
             raise NotFound("The content is not in storage.", code="missing_content")
 
@@ -39,7 +42,7 @@ class BlobService:
     async def retain_content(self, sha256: str, incoming: IncomingFile) -> None:
         """Keep new content for something other than a file (a message attachment)."""
         async with in_transaction():
-            await self.retain(sha256, incoming.size, incoming)
+            await self.retain(sha256, incoming.size, incoming.path)
 
     async def release_file(self, file_id: int, sha256: str) -> bool:
         """Delete a file reference; the last reference takes the content with it."""

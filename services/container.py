@@ -13,6 +13,7 @@ from services.avatars import AvatarService
 from services.blobs import BlobService
 from services.codes import CodeService
 from services.delivery import DeliveryService, TelegramGateway
+from services.downloads import DownloadService
 from services.files import FileService
 from services.health import HealthService, Probe
 from services.logs import LogService
@@ -22,6 +23,7 @@ from services.settings import Settings
 from services.stations import StationService
 from services.storage import LocalBlobStore
 from services.users import UserService
+from services.webapp import WebAppService
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Services:
     logs: LogService
     health: HealthService
     stations: StationService
+    downloads: DownloadService
+    webapp: WebAppService
 
 
 def build_services(
@@ -62,14 +66,25 @@ def build_services(
         blobs=blobs,
     )
     codes = CodeService(secret=settings.secret, notifier=notifier, audit=audit)
+    auth = AuthService()
     files = FileService(
         blobs=blobs, users=users, max_upload=int(settings.max_upload), secret=settings.secret
+    )
+    stations = StationService(
+        secret=settings.secret,
+        notifier=notifier,
+        audit=audit,
+        users=users,
+        ca_file=settings.station_ca_file,
+        timeout=settings.station_timeout,
+        poll_timeout=settings.station_poll_timeout,
+        settle_seconds=settings.station_settle_seconds,
     )
     return Services(
         settings=settings,
         users=users,
         accounts=AccountService(users=users, audit=audit),
-        auth=AuthService(),
+        auth=auth,
         codes=codes,
         delivery=delivery,
         messaging=MessagingService(
@@ -85,14 +100,14 @@ def build_services(
         avatars=AvatarService(files),
         logs=LogService(),
         health=HealthService(bot=bot_probe, scheduler=scheduler_probe),
-        stations=StationService(
-            secret=settings.secret,
-            notifier=notifier,
-            audit=audit,
+        stations=stations,
+        downloads=DownloadService(
+            files=files, stations=stations, users=users, notifier=notifier, store=blobs.store
+        ),
+        webapp=WebAppService(
+            bot_token=settings.bot_token.get_secret_value() if settings.bot_token else None,
             users=users,
-            ca_file=settings.station_ca_file,
-            timeout=settings.station_timeout,
-            poll_timeout=settings.station_poll_timeout,
-            settle_seconds=settings.station_settle_seconds,
+            auth=auth,
+            audit=audit,
         ),
     )

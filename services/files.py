@@ -7,6 +7,7 @@ content: deleting your file frees exactly its size for you.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -15,7 +16,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import filetype
 from tortoise.exceptions import IntegrityError
@@ -73,6 +74,12 @@ def classify(name: str, head: bytes) -> tuple[str, str]:
     if major == "text" or mime in _DOCUMENT_MIMES:
         return "document", mime
     return "other", mime
+
+
+def read_head(path: Path) -> bytes:
+    """The first bytes of a file, enough to recognise its type."""
+    with path.open("rb") as handle:
+        return handle.read(8192)
 
 
 def clean_name(name: str) -> str:
@@ -269,21 +276,41 @@ class FileService:
         *,
         reuse: bool = True,
     ) -> Upload:
+        try:
+            return await self.add_content(
+                user, incoming.path, incoming.size, sha256, name, source, reuse=reuse
+            )
+        finally:
+            incoming.path.unlink(missing_ok=True)
+
+    async def add_content(
+        self,
+        user: UserView,
+        path: Path | None,
+        size: int,
+        sha256: str,
+        name: str,
+        source: str,
+        *,
+        reuse: bool = True,
+        head: bytes | None = None,
+    ) -> Upload:
+        """The user's file for finished content at `path` (hashed already), or their existing file
+        with this content. `path` is moved into storage unless the content is there already; no
+        `path`, or one that no longer exists, means the content must be in storage (moved in for
+        another user; NotFound otherwise). The caller removes `path` if it is still there."""
         existing = (
             await StoredFile.filter(user_id=user.id, blob_id=sha256).first() if reuse else None
         )
         if existing is not None:
-            incoming.path.unlink(missing_ok=True)
             return Upload(FileView.of(existing, shared=await self._is_shared(existing.id)), False)
-        with incoming.path.open("rb") as handle:
-            head = handle.read(8192)
+        content = path if path is not None and await asyncio.to_thread(path.exists) else None
+        if head is None:
+            head = await asyncio.to_thread(read_head, content) if content is not None else b""
         media_type, mime = classify(name, head)
-        try:
-            row, created = await self._add_reference(
-                user, sha256, incoming.size, name, media_type, mime, source, incoming, reuse=reuse
-            )
-        finally:
-            incoming.path.unlink(missing_ok=True)
+        row, created = await self._add_reference(
+            user, sha256, size, name, media_type, mime, source, content, reuse=reuse
+        )
         return Upload(
             FileView.of(row, shared=not created and await self._is_shared(row.id)), created
         )
@@ -297,7 +324,7 @@ class FileService:
         media_type: str,
         mime: str,
         source: str,
-        incoming: IncomingFile | None,
+        content: Path | None,
         *,
         reuse: bool = True,
     ) -> tuple[StoredFile, bool]:
@@ -309,7 +336,7 @@ class FileService:
                     used = await self._users.used(user.id)
                     if used + size > quota:
                         raise quota_error(max(0, quota - used))(size)
-                    await self._blobs.retain(sha256, size, incoming)
+                    await self._blobs.retain(sha256, size, content)
                     # Holding the blob's lock: a concurrent upload of the same content by the
                     # same user has either committed its file by now or waits for us.
                     if reuse:
@@ -389,6 +416,18 @@ class FileService:
         return FilePage(
             [FileView.of(r, shared=r.id in shared) for r in rows], page, per_page, total
         )
+
+    async def newest_named(self, user: UserView, name: str) -> FileView:
+        """The user's newest file with exactly this name (seed 003's download by name)."""
+        row = (
+            await self._query(user.id, FileFilter())
+            .filter(name=name)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if row is None:
+            raise NotFound("You have no file with this name.", code="unknown_file")
+        return FileView.of(row, shared=await self._is_shared(row.id))
 
     async def _shared_ids(self, ids: list[int]) -> set[int]:
         now = datetime.now(UTC)

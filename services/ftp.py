@@ -47,7 +47,15 @@ WIRE = "latin-1"  # bytes <-> str one to one on the control channel
 READ_SIZE = 1 << 16
 
 ErrorKind = Literal[
-    "timeout", "unreachable", "login", "tls", "busy", "dropped", "not_found", "protocol"
+    "timeout",
+    "unreachable",
+    "login",
+    "tls",
+    "busy",
+    "dropped",
+    "not_found",
+    "protocol",
+    "no_resume",  # the station refused REST: the transfer must start from the beginning
 ]
 # Kinds worth retrying soon; the others need a person to change something.
 TRANSIENT: frozenset[str] = frozenset({"timeout", "unreachable", "busy", "dropped"})
@@ -527,9 +535,10 @@ class FtpSession:
                 await asyncio.wait({receiver.done}, timeout=limit)
             with _ftp_errors():
                 size = receiver.done.result()
-        except BaseException:
+        except BaseException as error:
             transport.close()
-            await self._recover()
+            if not (isinstance(error, FtpError) and error.kind == "no_resume"):
+                await self._recover()  # else RETR was never sent: no reply is pending
             raise
         transport.close()
         with _ftp_errors():
@@ -547,7 +556,12 @@ class FtpSession:
         result. vsftpd answers first and shakes hands after, other servers the other way
         round, so the reply is read while the handshake runs."""
         if offset:
-            await self._client.command(f"REST {offset}", "350")
+            try:
+                await self._client.command(f"REST {offset}", "350")
+            except aioftp.StatusCodeError as error:
+                if not any(str(code).startswith("5") for code in error.received_codes):
+                    raise
+                raise FtpError("no_resume", "The station cannot resume a transfer") from error
         await self._client.command(command)  # send only; the reply is read below
         if self._context is None:
             await self._client.command(None, "1xx")

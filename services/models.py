@@ -395,3 +395,140 @@ class UserStation(Model):
     class Meta:
         table = "user_station"
         unique_together = (("user_id", "station_id"),)
+
+
+class Transfer(Model):
+    """Fetching one station file's content into storage, shared by everyone who asked for it.
+
+    One row per station file. Its partial data lives in the blob store's part file named after
+    the row; `claim` and `lease_until` say which worker runs it (renewed while it runs, so a
+    dead worker's transfer is picked up again). `size` and `modified_at` are the listing's at
+    the start: the file must still look like that at the end.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    station_file: fields.OneToOneRelation[StationFile] = fields.OneToOneField(
+        "models.StationFile", related_name="transfer", on_delete=fields.CASCADE
+    )
+    station_file_id: int
+    station: fields.ForeignKeyRelation[Station] = fields.ForeignKeyField(
+        "models.Station", related_name="transfers", on_delete=fields.CASCADE
+    )
+    station_id: int
+    # queued | running | idle (nobody wants it now; partial data kept) | completed | failed
+    status = fields.CharField(max_length=10, default="queued", db_index=True)
+    size = fields.BigIntField()
+    modified_at = fields.DatetimeField(null=True)
+    bytes_done = fields.BigIntField(default=0)
+    rate = fields.BigIntField(default=0)  # bytes per second, smoothed
+    sha256 = fields.CharField(max_length=64, null=True)
+    error = fields.TextField(default="")
+    error_code = fields.CharField(max_length=32, default="")
+    # Set when the station refused to resume (REST) and the transfer started over.
+    restarted = fields.BooleanField(default=False)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    claim = fields.CharField(max_length=32, default="")
+    lease_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "transfer"
+        indexes = (("status", "next_attempt_at"),)
+
+
+# Download statuses that still hold a claim on the file (and reserve its size in the quota).
+DOWNLOAD_HOLDING = ("queued", "downloading", "paused")
+
+
+class Download(Model):
+    """A user's request for a station file: its own status, and the file it became.
+
+    The name, path and size are copied from the station file, so the entry keeps making sense
+    when the station or its file is gone.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="downloads", on_delete=fields.CASCADE
+    )
+    user_id: int
+    station_file: fields.ForeignKeyNullableRelation[StationFile] = fields.ForeignKeyField(
+        "models.StationFile", related_name="downloads", null=True, on_delete=fields.SET_NULL
+    )
+    station_file_id: int | None
+    transfer: fields.ForeignKeyNullableRelation[Transfer] = fields.ForeignKeyField(
+        "models.Transfer", related_name="downloads", null=True, on_delete=fields.SET_NULL
+    )
+    transfer_id: int | None
+    file: fields.ForeignKeyNullableRelation[StoredFile] = fields.ForeignKeyField(
+        "models.StoredFile", related_name="downloads", null=True, on_delete=fields.SET_NULL
+    )
+    file_id: int | None
+    station_name = fields.CharField(max_length=100)
+    path = fields.CharField(max_length=1000)
+    name = fields.CharField(max_length=255)
+    size = fields.BigIntField()
+    # queued | downloading | paused | completed | failed | cancelled
+    status = fields.CharField(max_length=12, default="queued")
+    error = fields.TextField(default="")
+    error_code = fields.CharField(max_length=32, default="")
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "download"
+        unique_together = (("user_id", "station_file_id"),)
+        indexes = (("user_id", "status"), ("transfer_id", "status"))
+
+
+class DownloadBoard(Model):
+    """A chat's live list of downloads: the one bot message edited while downloads move."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "models.User", related_name="download_board", on_delete=fields.CASCADE
+    )
+    user_id: int
+    message_id = fields.BigIntField()
+    page = fields.IntField(default=1)
+    # What the message shows now, so an unchanged board is not edited.
+    digest = fields.CharField(max_length=64, default="")
+    # The next edit is due then (at most every few seconds; later after Telegram's retry_after).
+    next_edit_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "download_board"
+
+
+class UploadSession(Model):
+    """An upload that arrives over as many requests as it takes (resumable uploads).
+
+    The bytes received so far live in the blob store's part file named after the row;
+    `received` counts only bytes already synced to that file. `writer` and `busy_until` say
+    which request is appending now, so two requests never write the same part at once.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="upload_sessions", on_delete=fields.CASCADE
+    )
+    user_id: int
+    name = fields.CharField(max_length=255)
+    size = fields.BigIntField()
+    # Declared by the client; the content must match it at the end.
+    sha256 = fields.CharField(max_length=64, null=True)
+    received = fields.BigIntField(default=0)
+    writer = fields.CharField(max_length=32, default="")
+    busy_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    # Renewed by every request that sends bytes; expired sessions and their parts are swept.
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "upload_session"
+        indexes = (("user_id", "sha256"),)

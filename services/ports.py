@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from services.users import UserView
 
 if TYPE_CHECKING:
+    from services.downloads import DownloadView
     from services.stations import StationView
 
 
@@ -38,3 +39,9 @@ class Notifier(Protocol):
 
     async def station_health_changed(self, admin: UserView, station: StationView) -> None:
         """Tell `admin` that `station` started failing (`station.failing`) or recovered."""
+
+    async def download_finished(self, user: UserView, download: DownloadView) -> None:
+        """Tell `user` that a download from a station is in their files now."""
+
+    async def download_failed(self, user: UserView, download: DownloadView) -> None:
+        """Tell `user` that a download failed, and why (`download.error`)."""

@@ -69,6 +69,16 @@ class Settings(BaseSettings):
     station_poll_timeout: float = Field(default=600.0, gt=0)
     # A new file is stable once unchanged across two polls at least this many seconds apart.
     station_settle_seconds: float = Field(default=30.0, ge=0)
+    # Downloads from stations running at once in this process (each station's own connection
+    # limit applies as well).
+    download_concurrency: int = Field(default=4, ge=1, le=64)
+    # Automatic retries after a connection loss, a timeout or a busy station, before a download
+    # fails (the person can start it again); waits double from DOWNLOAD_RETRY_DELAY.
+    download_retries: int = Field(default=8, ge=0, le=100)
+    download_retry_delay: float = Field(default=5.0, gt=0)
+    # A running download is renewed every second; after a crash another start (or another
+    # process) resumes it once this many seconds passed without renewal.
+    download_lease: float = Field(default=15.0, ge=2)
 
     @field_validator("bot_token", "secret_key", "database_url", mode="before")
     @classmethod

@@ -30,8 +30,13 @@ class BlobStore(Protocol):
 
     def incoming(self) -> IncomingFile: ...
 
-    def place(self, incoming: IncomingFile, sha256: str) -> None:
-        """Move finished incoming content into place (call while holding the blob's row lock)."""
+    def place(self, source: Path, size: int, sha256: str) -> None:
+        """Move a finished file (`size` bytes, on the store's file system) into place as the
+        content `sha256` (call while holding the blob's row lock)."""
+
+    def part_path(self, key: str) -> Path:
+        """Where the partial data of a long transfer lives (beside the content, same file
+        system, kept across restarts)."""
 
     def remove(self, sha256: str) -> None:
         """Remove content (call while holding the blob's row lock)."""
@@ -41,6 +46,9 @@ class BlobStore(Protocol):
 
     def sweep_incoming(self) -> int:
         """Remove partial incoming content left by a crash; returns how many."""
+
+    def part_keys(self) -> list[str]:
+        """The keys of the part files present (see `part_path`)."""
 
 
 class IncomingFile:
@@ -128,7 +136,8 @@ class LocalBlobStore:
         self.root = root
         self.tmp = root / "tmp"
         self.blobs = root / "blobs"
-        for folder in (self.tmp, self.blobs):
+        self.parts = root / "parts"
+        for folder in (self.tmp, self.blobs, self.parts):
             folder.mkdir(parents=True, exist_ok=True)
 
     def local_path(self, sha256: str) -> Path:
@@ -139,13 +148,16 @@ class LocalBlobStore:
     def incoming(self) -> IncomingFile:
         return IncomingFile(self.tmp / f"{secrets.token_hex(16)}.part")
 
-    def place(self, incoming: IncomingFile, sha256: str) -> None:
+    def part_path(self, key: str) -> Path:
+        return self.parts / f"{key}.part"
+
+    def place(self, source: Path, size: int, sha256: str) -> None:
         target = self.local_path(sha256)
-        if target.exists() and target.stat().st_size == incoming.size:
-            incoming.path.unlink(missing_ok=True)
+        if target.exists() and target.stat().st_size == size:
+            source.unlink(missing_ok=True)
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(incoming.path, target)
+        os.replace(source, target)
         directory = os.open(target.parent, os.O_RDONLY)
         try:
             os.fsync(directory)
@@ -154,6 +166,9 @@ class LocalBlobStore:
 
     def remove(self, sha256: str) -> None:
         self.local_path(sha256).unlink(missing_ok=True)
+
+    def part_keys(self) -> list[str]:
+        return [path.stem for path in self.parts.glob("*.part")]
 
     def sweep_incoming(self) -> int:
         """Remove temporary files left by a crash (at start, before anything streams)."""

@@ -16,7 +16,15 @@ from tortoise.transactions import in_transaction
 
 from services.audit import AuditService
 from services.errors import Conflict, InvalidInput, NotFound
-from services.models import AdminNotice, ApiToken, StoredFile, User
+from services.models import (
+    DOWNLOAD_HOLDING,
+    AdminNotice,
+    ApiToken,
+    Download,
+    StoredFile,
+    UploadSession,
+    User,
+)
 
 if TYPE_CHECKING:
     from services.blobs import BlobService
@@ -228,8 +236,44 @@ class UserService:
             )
         return UserView.of(user)
 
+    async def by_telegram_handle(self, handle: str) -> UserView:
+        """The user behind a Telegram id (digits) or @username, as people type them."""
+        handle = handle.strip()
+        user = None
+        if handle.isascii() and handle.isdigit() and len(handle) <= 15:
+            user = await User.get_or_none(telegram_id=int(handle))
+        elif 0 < len(name := handle.removeprefix("@")) <= 64:
+            user = await User.filter(telegram_username__iexact=name).order_by("id").first()
+        if user is None:
+            raise NotFound(
+                "No ftpgram user has this Telegram id or username; send /start to the bot first.",
+                code="unknown_user",
+            )
+        return UserView.of(user)
+
     def quota_of(self, user: UserView) -> int:
         return user.storage_quota if user.storage_quota is not None else self.default_quota
+
+    async def free(
+        self,
+        user: UserView,
+        *,
+        except_download: int | None = None,
+        except_upload: int | None = None,
+    ) -> int:
+        """Bytes the user may still fill: the quota less their files, their unfinished uploads
+        and the downloads they hold (queued, running or paused), each reserving its full size."""
+        uploads = UploadSession.filter(user_id=user.id, expires_at__gt=datetime.now(UTC))
+        if except_upload is not None:
+            uploads = uploads.exclude(id=except_upload)
+        downloads = Download.filter(user_id=user.id, status__in=DOWNLOAD_HOLDING)
+        if except_download is not None:
+            downloads = downloads.exclude(id=except_download)
+        reserved = 0
+        for query in (uploads, downloads):
+            row = await query.annotate(total=Sum("size")).first().values("total")
+            reserved += int(row["total"] or 0) if row else 0
+        return max(0, self.quota_of(user) - await self.used(user.id) - reserved)
 
     async def used(self, user_id: int) -> int:
         """Bytes of all the user's files (each reference counts its full size)."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import ftplib
+import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -24,7 +26,7 @@ from typing import Any, Literal
 import aioftp
 import trustme
 from pyftpdlib.authorizers import DummyAuthorizer
-from pyftpdlib.handlers import FTPHandler, TLS_FTPHandler
+from pyftpdlib.handlers import FTPHandler, ThrottledDTPHandler, TLS_FTPHandler
 from pyftpdlib.servers import ThreadedFTPServer
 
 Tls = Literal["none", "explicit", "implicit"]
@@ -132,9 +134,12 @@ def pyftpdlib_server(
     certs: Certificates | None = None,
     max_connections: int = 0,
     drop: threading.Event | None = None,
+    rate: int = 0,
+    rest: bool = True,
 ) -> Iterator[FtpEndpoint]:
     """pyftpdlib serving `root`. `max_connections` makes it answer 421 beyond that many
-    clients; `drop`, while set, makes it hang up in the middle of listing a subfolder."""
+    clients; `drop`, while set, makes it hang up in the middle of listing a subfolder; `rate`
+    limits sending to that many bytes a second; `rest=False` refuses to resume (REST)."""
     authorizer = DummyAuthorizer()
     authorizer.add_user(LOGIN, PASSWORD, str(root), perm="elradfmwMT")
     handler: Any
@@ -155,6 +160,15 @@ def pyftpdlib_server(
         raise ValueError("pyftpdlib has no implicit FTPS; use vsftpd")
     if drop is not None:
         handler = _dropping(handler, drop)
+    if not rest:
+        commands = {k: v for k, v in handler.proto_cmds.items() if k != "REST"}
+        handler = type("NoRest", (handler,), {"proto_cmds": commands})
+    if rate:
+        handler = type(
+            "Throttled",
+            (handler,),
+            {"dtp_handler": type("Dtp", (ThrottledDTPHandler,), {"write_limit": rate})},
+        )
     handler.authorizer = authorizer
     handler.passive_ports = None
     handler.log_prefix = "pyftpdlib %(username)s: "
@@ -197,13 +211,17 @@ def vsftpd_binary() -> str:
 
 
 @contextlib.contextmanager
-def vsftpd_server(root: Path, *, tls: Tls, certs: Certificates) -> Iterator[FtpEndpoint]:
+def vsftpd_server(
+    root: Path, *, tls: Tls, certs: Certificates, port: int = 0, rate: int = 0
+) -> Iterator[FtpEndpoint]:
     """vsftpd, anonymous login chrooted to `root`; with `tls` explicit or implicit, TLS is
     required on control and data connections (with session reuse), with "none" it is off.
+    `port` restarts a server on a known port; `rate` limits sending to that many bytes a second.
+    Leaving the block kills vsftpd with every session it runs, as a crash would.
 
     vsftpd's real users come from PAM; anonymous login keeps the fixture free of system users.
     """
-    port = free_port()
+    port = port or free_port()
     with tempfile.TemporaryDirectory(prefix="ftpgram-vsftpd-") as folder:
         base = Path(folder)
         empty = base / "empty"
@@ -242,10 +260,13 @@ def vsftpd_server(root: Path, *, tls: Tls, certs: Certificates) -> Iterator[FtpE
             "pasv_enable": "YES",
             "max_clients": "50",
             "max_per_ip": "50",
+            "anon_max_rate": str(rate),
         }
         config.write_text("".join(f"{k}={v}\n" for k, v in lines.items()))
         process = subprocess.Popen(
-            [vsftpd_binary(), str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            [vsftpd_binary(), str(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait_listening(port, process)
@@ -260,10 +281,25 @@ def vsftpd_server(root: Path, *, tls: Tls, certs: Certificates) -> Iterator[FtpE
                 ca_file=certs.ca_file,
             )
         finally:
-            process.terminate()
+            _kill_running(str(config))
             process.wait(timeout=5)
             if process.stdout:
                 process.stdout.close()
+
+
+def _kill_running(config: str) -> None:
+    """Kill every process running this vsftpd configuration: the listener and its sessions
+    (which start their own process sessions, so a process group does not catch them)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if config.encode() in arguments:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(int(entry.name), signal.SIGKILL)
 
 
 def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:

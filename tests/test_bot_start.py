@@ -70,6 +70,7 @@ async def test_command_menu_is_set_in_both_languages_and_per_chat(
         "code",
         "stations",
         "files",
+        "downloads",
         "myfiles",
         "stats",
         "account",

@@ -8,11 +8,13 @@ from api.routes import (
     admin,
     auth,
     avatars,
+    downloads,
     files,
     health,
     messages,
     seed004,
     stations,
+    uploads,
 )
 
 
@@ -22,9 +24,11 @@ def route_tables() -> list[RouteTable]:
         auth.routes,
         account.routes,
         files.routes,
+        uploads.routes,
         avatars.routes,
         messages.routes,
         admin.routes,
         stations.routes,
+        downloads.routes,
         seed004.routes,
     ]

@@ -7,6 +7,7 @@
 5. `files`    — files sent to the bot, /myfiles, /stats: active users;
    `tokens`   — /tokens, bot tokens for external apps: active users;
    `stations` — /stations (the stations you follow), /files (the files on them): active users;
+   `downloads` — ⬇ in /files, /downloads and its buttons: active users;
 6. `admin`    — /admin and decisions about users: administrators (router filter);
    `station_admin` — /stations_admin and the add-station wizard: administrators;
 7. `fallback` — last: anything no other router took.
@@ -23,6 +24,7 @@ from bot.handlers import (
     account,
     admin,
     code,
+    downloads,
     errors,
     fallback,
     files,
@@ -42,6 +44,7 @@ def get_routers() -> list[Router]:
         files.create_router(),
         tokens.create_router(),
         stations.create_router(),
+        downloads.create_router(),
         admin.create_router(),
         station_admin.create_router(),
         fallback.create_router(),

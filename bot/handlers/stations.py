@@ -1,6 +1,7 @@
 """Stations for their users: /stations chooses the stations you follow; /files lists the files on
-them, newest first, filtered by station or to new ones, and marks them seen. Active users only
-(router filter)."""
+them, newest first, filtered by station or to new ones, and marks them seen. Each listed file has
+a ⬇ button, handled with the downloads (`bot.handlers.downloads`). Active users only (router
+filter)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,144 @@
+"""One ftpgram server over HTTP: requests with the token, the server's JSON errors and network
+failures turned into `ClientError`s with their exit codes. The token travels only in the
+Authorization header, never in a URL or a message."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator, Mapping
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+
+from api.client.errors import AUTH, UNAVAILABLE, ClientError, exit_code_for
+
+USER_AGENT = "ftpgram-client/0.1"
+CONNECT_TIMEOUT = 15.0
+READ_TIMEOUT = 120.0
+
+
+class NetworkError(ClientError):
+    """The connection failed or broke: worth retrying for a transfer."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, UNAVAILABLE, code="network")
+
+
+class Server:
+    def __init__(self, url: str, token: str | None = None) -> None:
+        self.url = url
+        self.token = token
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Server:
+        self._session = aiohttp.ClientSession(
+            headers={"User-Agent": USER_AGENT},
+            timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=CONNECT_TIMEOUT, sock_read=READ_TIMEOUT
+            ),
+            # Redirects could carry the Authorization header elsewhere; ftpgram never redirects.
+            raise_for_status=False,
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
+        headers = dict(extra or {})
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    @contextlib.asynccontextmanager
+    async def open(
+        self,
+        method: str,
+        path: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """A response to read; network failures (also while reading it) become NetworkError."""
+        assert self._session is not None, "use 'async with Server(...)'"
+        try:
+            async with self._session.request(
+                method,
+                self.url + path,
+                headers=self._headers(headers),
+                allow_redirects=False,
+                **kwargs,
+            ) as response:
+                yield response
+        except aiohttp.ClientConnectorError as exc:
+            raise NetworkError(f"Cannot reach {self.url}: {exc.os_error.strerror or exc}") from None
+        except aiohttp.ClientResponseError as exc:
+            raise NetworkError(f"{self.url} sent a broken answer: {exc.message}") from None
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"The connection to {self.url} broke: {_describe(exc)}") from None
+        except TimeoutError:
+            raise NetworkError(f"{self.url} did not answer in time.") from None
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        body: Any = None,
+    ) -> Any:
+        """A JSON request; the JSON answer (None for 204)."""
+        kwargs: dict[str, Any] = {}
+        if params:
+            kwargs["params"] = {k: str(v) for k, v in params.items()}
+        if body is not None:
+            kwargs["json"] = body
+        async with self.open(method, path, **kwargs) as response:
+            await raise_for_error(response, self.url)
+            if response.status == 204:
+                return None
+            return await read_json(response, self.url)
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+async def read_json(response: aiohttp.ClientResponse, server: str) -> Any:
+    text = await response.text(errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ClientError(
+            f"{server} did not answer like an ftpgram server (HTTP {response.status}, "
+            f"{response.content_type or 'no content type'}).",
+            UNAVAILABLE,
+        ) from None
+
+
+async def raise_for_error(response: aiohttp.ClientResponse, server: str) -> None:
+    """Turn an error answer into a ClientError with the server's own message."""
+    if response.status < 400:
+        return
+    code, message = "", ""
+    with contextlib.suppress(ValueError, aiohttp.ClientError):
+        error = json.loads(await response.text(errors="replace")).get("error", {})
+        code, message = str(error.get("code", "")), str(error.get("message", ""))
+        fields = error.get("fields") or {}
+        if isinstance(fields, dict) and fields:
+            message += " (" + "; ".join(f"{k}: {v}" for k, v in fields.items()) + ")"
+    if not message:
+        message = f"{server} answered HTTP {response.status} {response.reason or ''}".strip()
+    exit_code = exit_code_for(response.status)
+    if response.status == 401:
+        message += " Log in again: ftpgram client login"
+    raise ClientError(message, exit_code if response.status != 401 else AUTH, code=code)

@@ -1,0 +1,112 @@
+"""Seed 003's routes for simple clients, on the same accounts and storage as everything else:
+POST /register and /login (form fields `username`, `password`), GET /logout, POST /upload
+(multipart field `file`), GET /files and GET /download/<filename>.
+
+Each answers JSON to scripts (they ask for it with `Accept: application/json`, or send JSON) and
+pages or redirects to browsers. A session from /login is the `ftpgram_session` cookie; the same
+token comes back in the JSON answer, for `Authorization: Bearer`.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from api.keys import services_of, user_of
+from api.openapi import RouteTable, read_query, respond
+from api.routes.files import (
+    FileOut,
+    FilePageOut,
+    FileQuery,
+    StoredFileResponse,
+    UploadOut,
+    receive_upload,
+)
+from api.schemas import SignedIn, UserOut
+from api.web import pages
+from api.web.session import wants_html
+from services.files import FileFilter
+
+routes = RouteTable(tag="seed 003")
+
+
+routes.post(
+    "/register",
+    summary="Seed 003: create an account from form fields `username` and `password` "
+    "(optional `full_name`, `email`); pending until an administrator activates it",
+    auth="none",
+    response=UserOut,
+    status=201,
+    errors=[400, 403, 409],
+)(pages.register)
+
+routes.post(
+    "/login",
+    summary="Seed 003: sign in with form fields `username` and `password`; sets the session "
+    "cookie (browsers are redirected to /index)",
+    auth="none",
+    response=SignedIn,
+    errors=[400, 401, 403, 429],
+)(pages.login)
+
+routes.get(
+    "/logout",
+    summary="Seed 003: sign out (the token is revoked, the session cookie cleared)",
+    auth="none",
+)(pages.logout)
+
+
+@routes.post(
+    "/upload",
+    summary="Seed 003: upload a file (multipart field `file`), streamed into storage",
+    response=UploadOut,
+    status=201,
+    errors=[400, 413, 507],
+)
+async def upload(request: web.Request) -> web.StreamResponse:
+    view = await receive_upload(request)
+    if wants_html(request):
+        return pages.redirect(f"/index?uploaded={view.file.id}")
+    return respond(
+        UploadOut(**FileOut.of(view.file).model_dump(), created=view.created),
+        status=201 if view.created else 200,
+    )
+
+
+@routes.get(
+    "/files",
+    summary="Seed 003: your files as JSON (with `Accept: application/json`; browsers get the "
+    "files page)",
+    query=FileQuery,
+    response=FilePageOut,
+)
+async def list_files(request: web.Request) -> web.StreamResponse:
+    if wants_html(request):
+        return await pages.files_page(request)  # type: ignore[no-any-return]
+    query = read_query(request, FileQuery)
+    page = await services_of(request).files.list_files(
+        user_of(request),
+        FileFilter(query.media_type, query.date_from, query.date_to, query.name),
+        page=query.page,
+        per_page=query.per_page,
+        user_id=query.user_id,
+    )
+    return respond(
+        FilePageOut(
+            page=page.page,
+            per_page=page.per_page,
+            total=page.total,
+            items=[FileOut.of(f) for f in page.items],
+        )
+    )
+
+
+@routes.get(
+    "/download/{filename:.+}",
+    summary="Seed 003: download your newest file with this name (Range, original name)",
+    errors=[404, 416],
+)
+async def download_by_name(request: web.Request) -> web.StreamResponse:
+    files = services_of(request).files
+    view = await files.newest_named(user_of(request), request.match_info["filename"])
+    await files.mark_downloaded(view.id)
+    return StoredFileResponse(files.store.local_path(view.sha256), view)
