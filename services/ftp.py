@@ -384,6 +384,7 @@ class FtpSession:
         self._binary = False
         self._features: set[str] = set()
         self._data_host = target.host
+        self._reply_pending = False  # a transfer command was accepted; its final reply is due
         self.broken = False
 
     @classmethod
@@ -445,12 +446,22 @@ class FtpSession:
 
     async def _recover(self) -> None:
         """After a transfer stopped early: read the reply it left pending (226, 426, 451), or
-        give the control connection up when none comes."""
+        give the control connection up when none comes. A command the station refused left
+        nothing pending."""
+        if not self._reply_pending:
+            return
+        self._reply_pending = False
         try:
             await asyncio.wait_for(self._client.command(None, ("2xx", "4xx", "5xx")), 3)
         except Exception:
             self.broken = True
             self._client.close()
+
+    async def _finish(self) -> None:
+        """Read a transfer's final reply."""
+        self._reply_pending = False
+        with _ftp_errors():
+            await self._client.command(None, "2xx", "1xx")
 
     async def _open_transfer(
         self, command: str, offset: int
@@ -491,8 +502,7 @@ class FtpSession:
         writer.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(writer.wait_closed(), 2)
-        with _ftp_errors():
-            await self._client.command(None, "2xx", "1xx")
+        await self._finish()
 
     async def retrieve(
         self, remote_path: str, receiver: Receiver, *, offset: int = 0, idle: float | None = None
@@ -515,13 +525,7 @@ class FtpSession:
                 upgraded = await self._send(
                     f"RETR {remote_path}",
                     offset,
-                    lambda context: loop.start_tls(
-                        transport,
-                        receiver,
-                        context,
-                        server_hostname=self.target.host,
-                        ssl_handshake_timeout=self.target.timeout,
-                    ),
+                    lambda context: self._start_tls(transport, receiver, context),
                 )
             if upgraded is not None:
                 transport = upgraded
@@ -535,15 +539,35 @@ class FtpSession:
                 await asyncio.wait({receiver.done}, timeout=limit)
             with _ftp_errors():
                 size = receiver.done.result()
-        except BaseException as error:
+        except BaseException:
             transport.close()
-            if not (isinstance(error, FtpError) and error.kind == "no_resume"):
-                await self._recover()  # else RETR was never sent: no reply is pending
+            await self._recover()
             raise
         transport.close()
-        with _ftp_errors():
-            await self._client.command(None, "2xx", "1xx")
+        await self._finish()
         return size
+
+    async def _start_tls(
+        self, transport: asyncio.Transport, protocol: asyncio.BaseProtocol, context: ssl.SSLContext
+    ) -> asyncio.Transport:
+        """TLS on a data connection that the caller reads with its own protocol.
+
+        A connection the station already closed (say, after refusing the command) is refused
+        here: asyncio would start a handshake on it that nothing ever ends, and leave its TLS
+        transport unclosed. Between this check and asyncio taking the connection over there is
+        no await, so a later close reaches the TLS layer."""
+        if transport.is_closing():
+            raise ConnectionResetError("The station closed the data connection")
+        upgraded = await asyncio.get_running_loop().start_tls(
+            transport,
+            protocol,
+            context,
+            server_hostname=self.target.host,
+            ssl_handshake_timeout=self.target.timeout,
+        )
+        if upgraded is None:  # typeshed allows it; asyncio only returns None on a closed loop
+            raise ConnectionResetError("The data connection closed during the TLS handshake")
+        return upgraded
 
     async def _send(
         self,
@@ -563,12 +587,13 @@ class FtpSession:
                     raise
                 raise FtpError("no_resume", "The station cannot resume a transfer") from error
         await self._client.command(command)  # send only; the reply is read below
+        self._reply_pending = True
         if self._context is None:
-            await self._client.command(None, "1xx")
+            await self._accepted()
             return None
         task: asyncio.Future[T] = asyncio.ensure_future(handshake(self._data_context()))
         try:
-            await self._client.command(None, "1xx")
+            await self._accepted()
             return await task
         finally:
             if not task.done():
@@ -576,6 +601,14 @@ class FtpSession:
                 await asyncio.wait({task})
             elif not task.cancelled():
                 task.exception()  # retrieved: never "exception was never retrieved"
+
+    async def _accepted(self) -> None:
+        """Read the 1xx reply to a transfer command; a refusal is its final reply."""
+        try:
+            await self._client.command(None, "1xx")
+        except aioftp.StatusCodeError:
+            self._reply_pending = False
+            raise
 
     def _data_context(self) -> ssl.SSLContext:
         """The TLS context for a data connection: bound to the control connection's session."""

@@ -8,6 +8,7 @@ twice: once on SQLite, once on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import shutil
 import uuid
@@ -46,6 +47,15 @@ def run_in_thread(coroutine: Coroutine[Any, Any, None]) -> None:
 
 
 TEMPLATE_DB = "ftpgram_template"
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage() -> Iterator[None]:
+    """Collect after each test, so a connection or file left unclosed is reported by the test
+    that left it (its ResourceWarning is an error here), not by whichever test runs next.
+    Set up before every other fixture, so it runs after they are all torn down."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

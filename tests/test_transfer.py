@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from services.ftp import FtpSession
+from services.ftp import FtpError, FtpSession
 from services.transfer import CHUNK, PartFile, Receiver
 from tests.ftp_servers import Certificates, station_server
 from tests.test_ftp_client import fill, target_of
@@ -71,3 +71,33 @@ async def test_a_file_arrives_whole_and_resumes_from_an_offset(
         resumed = await fetch(session, resumed_path, pools, offset=2 * CHUNK + 7)
         assert resumed.hasher.hexdigest() == expected
         assert resumed_path.read_bytes() == data
+
+
+@pytest.mark.parametrize("kind", ["aioftp", "pyftpdlib", "vsftpd", "vsftpd-explicit"])
+async def test_a_file_gone_from_the_station_fails_at_once_and_the_session_goes_on(
+    kind: str,
+    ftp_root: Path,
+    certs: Certificates,
+    tmp_path: Path,
+    pools: tuple[ThreadPoolExecutor, ThreadPoolExecutor],
+) -> None:
+    """The refusal is RETR's final reply: nothing else is waited for, and the same control
+    connection fetches the next file (a scheduler walking many gone files keeps one login)."""
+    data = os.urandom(SIZE)
+    fill(ftp_root, {"big.bin": data})
+    async with (
+        station_server(kind, ftp_root, certs) as endpoint,
+        FtpSession.connect(target_of(endpoint)) as session,
+    ):
+        for _ in range(3):
+            part = PartFile(tmp_path / "gone.part", 0)
+            await asyncio.to_thread(part.open)
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(FtpError) as caught:
+                await session.retrieve("/gone.bin", Receiver(part, pools))
+            part.close()
+            assert caught.value.kind == "not_found"
+            assert asyncio.get_running_loop().time() - started < 1.0
+            assert not session.broken
+        whole = await fetch(session, tmp_path / "whole.part", pools)
+        assert whole.hasher.hexdigest() == hashlib.sha256(data).hexdigest()
