@@ -22,6 +22,7 @@ from services.ports import Notifier
 from services.settings import Settings
 from services.stations import StationService
 from services.storage import LocalBlobStore
+from services.uploads import UploadService
 from services.users import UserService
 from services.webapp import WebAppService
 
@@ -42,6 +43,7 @@ class Services:
     health: HealthService
     stations: StationService
     downloads: DownloadService
+    uploads: UploadService
     webapp: WebAppService
 
 
@@ -104,6 +106,7 @@ def build_services(
         downloads=DownloadService(
             files=files, stations=stations, users=users, notifier=notifier, store=blobs.store
         ),
+        uploads=UploadService(files=files, users=users),
         webapp=WebAppService(
             bot_token=settings.bot_token.get_secret_value() if settings.bot_token else None,
             users=users,

@@ -48,9 +48,17 @@ async def prune_messages(services: Services) -> None:
 
 
 async def prune_polls(services: Services) -> None:
-    deleted = await services.stations.prune_polls(services.settings.log_retention_days)
+    days = services.settings.log_retention_days
+    deleted = await services.stations.prune_polls(days)
     if deleted:
         log.info("Pruned %d station poll records", deleted)
+    forgotten = await services.stations.prune_gone_files(days)
+    if forgotten:
+        log.info("Forgot %d files gone from their stations over %d days ago", forgotten, days)
+
+
+async def prune_uploads(services: Services) -> None:
+    await services.uploads.sweep()  # logs what it removed
 
 
 async def poll_station(services: Services, station_id: int) -> None:
@@ -122,30 +130,20 @@ def schedule_jobs(scheduler: AsyncIOScheduler, services: Services) -> None:
         replace_existing=True,
         next_run_time=datetime.now(UTC),
     )
-    scheduler.add_job(
-        prune_polls,
-        "interval",
-        hours=6,
-        jitter=300,
-        args=[services],
-        id="prune-polls",
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        prune_logs,
-        "interval",
-        hours=6,
-        jitter=300,
-        args=[services],
-        id="prune-logs",
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        prune_messages,
-        "interval",
-        hours=6,
-        jitter=300,
-        args=[services],
-        id="prune-messages",
-        replace_existing=True,
-    )
+    # Housekeeping. Uploads expire after a day; their sweep runs hourly so an abandoned one
+    # gives its reserved quota back soon after.
+    for prune, hours in (
+        (prune_polls, 6),
+        (prune_logs, 6),
+        (prune_messages, 6),
+        (prune_uploads, 1),
+    ):
+        scheduler.add_job(
+            prune,
+            "interval",
+            hours=hours,
+            jitter=300,
+            args=[services],
+            id=prune.__name__.replace("_", "-"),
+            replace_existing=True,
+        )

@@ -51,7 +51,15 @@ from services.ftp import (
     TlsMode,
     encode_name,
 )
-from services.models import Station, StationFile, StationPoll, User, UserStation
+from services.models import (
+    DOWNLOAD_HOLDING,
+    Download,
+    Station,
+    StationFile,
+    StationPoll,
+    User,
+    UserStation,
+)
 from services.secrets import SecretBox, SecretUnreadable
 from services.users import UserService, UserView
 
@@ -754,6 +762,29 @@ class StationService:
     async def prune_polls(self, older_than_days: int) -> int:
         cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
         return await StationPoll.filter(started_at__lt=cutoff).delete()
+
+    async def prune_gone_files(self, older_than_days: int) -> int:
+        """Forget files gone from their station that long ago, unless a download still wants
+        them. Stations that rotate their data would otherwise grow every poll's work without
+        end. Finished downloads keep their own copy of the name; a file that comes back
+        later is new again."""
+        cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+        wanted = set(
+            await Download.filter(
+                status__in=DOWNLOAD_HOLDING, station_file_id__not_isnull=True
+            ).values_list("station_file_id", flat=True)
+        )
+        ids = [
+            file_id
+            for file_id in await StationFile.filter(gone=True, last_seen_at__lt=cutoff).values_list(
+                "id", flat=True
+            )
+            if file_id not in wanted
+        ]
+        deleted = 0
+        for start in range(0, len(ids), BATCH):
+            deleted += await StationFile.filter(id__in=ids[start : start + BATCH]).delete()
+        return deleted
 
     async def last_polls(self, station_id: int, limit: int = 10) -> list[PollResult]:
         rows = await StationPoll.filter(station_id=station_id).order_by("-id").limit(limit)

@@ -57,6 +57,10 @@ async def test_upload_list_download(client: Client, alice: str, services: Servic
     by_name = await client.get("/api/v1/files/?name=PASS", headers=bearer(alice))
     assert (await by_name.json())["total"] == 1
 
+    # A HEAD (a client checking size and ETag before resuming) is not a download.
+    head = await client.head(f"/api/v1/files/{body['id']}/download/", headers=bearer(alice))
+    assert head.status == 200 and head.headers["Content-Length"] == str(len(content))
+    assert (await StoredFile.get(id=body["id"])).last_download_at is None
     got = await client.get(f"/api/v1/files/{body['id']}/download/", headers=bearer(alice))
     assert got.status == 200 and await got.read() == content
     assert got.headers["Accept-Ranges"] == "bytes" and got.headers["ETag"]

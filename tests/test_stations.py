@@ -495,3 +495,39 @@ async def test_a_station_failing_for_days_is_still_polled_hourly(
     assert services.stations.backoff_until(row) == long_ago + timedelta(hours=1)
     result = await services.stations.poll_due(station.id)
     assert result is not None and result.error_code == "ftp_unreachable"
+
+
+async def test_files_gone_for_longer_than_the_retention_are_forgotten_unless_still_wanted(
+    services: Services, people: tuple[UserView, UserView], ftp_root: Path, certs: Certificates
+) -> None:
+    """A station that rotates its passes would otherwise make every poll heavier forever."""
+    admin, follower = people
+    for name in ("old.dat", "wanted.dat", "fetched.dat", "recent.dat"):
+        put(ftp_root, name, name.encode(), age=DAY)
+    async with station_server("aioftp", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.poll(station.id)
+        ids = dict(await StationFile.all().values_list("path", "id"))
+        wanted, _ = await services.downloads.request(follower, ids["/wanted.dat"])
+        fetched, _ = await services.downloads.request(follower, ids["/fetched.dat"])
+        await services.downloads.down(follower, fetched.id)  # done with: no longer wanted
+        for name in ("old.dat", "wanted.dat", "fetched.dat", "recent.dat"):
+            (ftp_root / name).unlink()
+        assert (await services.stations.poll(station.id)).gone_files == 4
+    days = services.settings.log_retention_days
+    long_ago = datetime.now(UTC) - timedelta(days=days + 1)
+    await StationFile.filter(path__in=["/old.dat", "/wanted.dat", "/fetched.dat"]).update(
+        last_seen_at=long_ago
+    )
+    scheduler = create_scheduler()
+    schedule_jobs(scheduler, services)
+    job = scheduler.get_job("prune-polls")
+    assert job is not None
+    await job.func(*job.args)  # as the scheduler runs it
+    left = await StationFile.all().values_list("path", flat=True)
+    assert sorted(str(path) for path in left) == ["/recent.dat", "/wanted.dat"]
+    # The downloads keep making sense: the wanted one still points at its file, the other
+    # keeps its name.
+    assert (await services.downloads.get(follower, wanted.id)).station_file_id == ids["/wanted.dat"]
+    after = await services.downloads.get(follower, fetched.id)
+    assert (after.name, after.station_file_id) == ("fetched.dat", None)

@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient
 
 from services.container import Services
 from services.models import StoredFile, UploadSession, User
+from services.scheduler import create_scheduler, schedule_jobs
 from tests.conftest import bearer, make_user
 from tests.test_downloads import MIB, blob
 
@@ -280,12 +281,13 @@ async def test_a_second_request_while_one_is_sending_is_told_to_wait(
     _, session = await open_upload(client, alice, "busy.bin", data)
     connection = await cut_off(client, alice, session["id"], 0, len(data), data[:MIB])
     try:
+        # Once the first request has claimed the upload (sending a second before that would
+        # race it: whichever claims first writes)...
         async with asyncio.timeout(15):
-            while True:
-                status, error = await send(client, alice, session["id"], 0, data)
-                if status == 409 and error["error"]["code"] == "upload_busy":
-                    break
-                await asyncio.sleep(0.05)  # the first request has not claimed it yet
+            while not (await UploadSession.get(id=session["id"])).writer:
+                await asyncio.sleep(0.05)
+        status, error = await send(client, alice, session["id"], 0, data)
+        assert status == 409 and error["error"]["code"] == "upload_busy"
         assert "try again" in error["error"]["message"]
     finally:
         connection.close()
@@ -316,3 +318,22 @@ async def test_expired_uploads_and_stray_parts_are_swept(
     assert not await UploadSession.filter(id=old["id"]).exists()
     listing = await (await client.get("/api/v1/uploads/", headers=bearer(alice))).json()
     assert [item["id"] for item in listing["items"]] == [new["id"]]
+
+
+async def test_housekeeping_removes_an_abandoned_upload_without_anyone_uploading_again(
+    client: Client, alice: str, services: Services
+) -> None:
+    data = b"a" * 4000
+    _, left = await open_upload(client, alice, "left.bin", data)
+    await send(client, alice, left["id"], 0, data[:1500])
+    part = services.files.store.part_path(f"upload-{left['id']}")
+    await UploadSession.filter(id=left["id"]).update(
+        expires_at=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    scheduler = create_scheduler()
+    schedule_jobs(scheduler, services)
+    job = scheduler.get_job("prune-uploads")
+    assert job is not None and job.trigger.interval == timedelta(hours=1)
+    await job.func(*job.args)  # as the scheduler runs it, once an hour
+    assert not part.exists()
+    assert not await UploadSession.filter(id=left["id"]).exists()

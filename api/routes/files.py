@@ -344,7 +344,8 @@ async def patch_file(request: web.Request) -> web.Response:
 async def download(request: web.Request) -> web.StreamResponse:
     files = services_of(request).files
     view = await files.get(user_of(request), int(request.match_info["file_id"]))
-    await files.mark_downloaded(view.id)
+    if request.method == "GET":  # a HEAD only looks
+        await files.mark_downloaded(view.id)
     return _stored(request, view)
 
 

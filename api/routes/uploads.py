@@ -74,9 +74,7 @@ class UploadStateOut(UploadSessionOut):
 
 
 def uploads_of(request: web.Request) -> UploadService:
-    # Stateless over the shared services: every request may build its own.
-    services = services_of(request)
-    return UploadService(files=services.files, users=services.users)
+    return services_of(request).uploads
 
 
 def _upload_id(request: web.Request) -> int:

@@ -108,5 +108,6 @@ async def list_files(request: web.Request) -> web.StreamResponse:
 async def download_by_name(request: web.Request) -> web.StreamResponse:
     files = services_of(request).files
     view = await files.newest_named(user_of(request), request.match_info["filename"])
-    await files.mark_downloaded(view.id)
+    if request.method == "GET":  # a HEAD only looks
+        await files.mark_downloaded(view.id)
     return StoredFileResponse(files.store.local_path(view.sha256), view)
