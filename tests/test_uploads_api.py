@@ -84,6 +84,15 @@ async def cut_off(
     return writer
 
 
+async def claimed(upload_id: int) -> None:
+    """Until a request is writing the upload."""
+    async with asyncio.timeout(15):
+        while True:
+            if (await UploadSession.get(id=upload_id)).writer:
+                return
+            await asyncio.sleep(0.05)
+
+
 async def settled_offset(client: Client, token: str, upload_id: int) -> int:
     """The offset once the server has noticed a cut connection and recorded what it kept (what
     the network had delivered but the server had not read yet is lost with the connection)."""
@@ -283,9 +292,7 @@ async def test_a_second_request_while_one_is_sending_is_told_to_wait(
     try:
         # Once the first request has claimed the upload (sending a second before that would
         # race it: whichever claims first writes)...
-        async with asyncio.timeout(15):
-            while not (await UploadSession.get(id=session["id"])).writer:
-                await asyncio.sleep(0.05)
+        await claimed(session["id"])
         status, error = await send(client, alice, session["id"], 0, data)
         assert status == 409 and error["error"]["code"] == "upload_busy"
         assert "try again" in error["error"]["message"]
