@@ -12,7 +12,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from api.keys import services_of, user_of
-from api.openapi import RouteTable, read_query, respond
+from api.openapi import RouteTable, respond
+from api.routes import files as files_api
 from api.routes.files import (
     FileOut,
     FilePageOut,
@@ -24,7 +25,6 @@ from api.routes.files import (
 from api.schemas import SignedIn, UserOut
 from api.web import pages
 from api.web.session import wants_html
-from services.files import FileFilter
 
 routes = RouteTable(tag="seed 003")
 
@@ -82,22 +82,7 @@ async def upload(request: web.Request) -> web.StreamResponse:
 async def list_files(request: web.Request) -> web.StreamResponse:
     if wants_html(request):
         return await pages.files_page(request)  # type: ignore[no-any-return]
-    query = read_query(request, FileQuery)
-    page = await services_of(request).files.list_files(
-        user_of(request),
-        FileFilter(query.media_type, query.date_from, query.date_to, query.name),
-        page=query.page,
-        per_page=query.per_page,
-        user_id=query.user_id,
-    )
-    return respond(
-        FilePageOut(
-            page=page.page,
-            per_page=page.per_page,
-            total=page.total,
-            items=[FileOut.of(f) for f in page.items],
-        )
-    )
+    return await files_api.list_files(request)  # the same list as /api/v1/files/
 
 
 @routes.get(
