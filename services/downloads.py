@@ -641,6 +641,9 @@ class DownloadWorker:
         self._owners: dict[int, int] = {}  # running transfer -> the user it runs for first
         self._stations: dict[int, int] = {}  # running transfer -> its station
         self._receivers: dict[int, Receiver] = {}
+        # Running transfers told to stop before their data connection was open (while
+        # connecting or logging in): they stop as soon as it would open.
+        self._stopping: set[int] = set()
         self._loop_task: asyncio.Task[None] | None = None
         self._last_reconcile = 0.0
         service.on_wake = self.wake
@@ -667,9 +670,12 @@ class DownloadWorker:
         self._wake.set()
 
     def interrupt(self, transfer_id: int) -> None:
+        """Stop a transfer this worker runs, now or as soon as its data connection opens."""
         receiver = self._receivers.get(transfer_id)
         if receiver is not None:
             receiver.abort(Stopped())
+        elif transfer_id in self._tasks:
+            self._stopping.add(transfer_id)
 
     @property
     def running(self) -> int:
@@ -789,6 +795,7 @@ class DownloadWorker:
             self._owners.pop(transfer_id, None)
             self._stations.pop(transfer_id, None)
             self._receivers.pop(transfer_id, None)
+            self._stopping.discard(transfer_id)
             self.wake()
 
     async def _hand_back(self, transfer_id: int, claim: str) -> None:
@@ -910,6 +917,8 @@ class DownloadWorker:
         part: PartFile,
         pools: tuple[ThreadPoolExecutor, ThreadPoolExecutor],
     ) -> None:
+        if transfer.id in self._stopping:
+            raise Stopped  # paused or stopped while connecting
         receiver = Receiver(part, pools)
         self._receivers[transfer.id] = receiver
         try:

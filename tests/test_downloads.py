@@ -18,7 +18,7 @@ import pytest
 from services.container import Services
 from services.downloads import DownloadView, DownloadWorker
 from services.errors import NotFound, QuotaExceeded
-from services.models import Blob, Download, StationFile, StoredFile, Transfer
+from services.models import Blob, Download, Station, StationFile, StoredFile, Transfer
 from services.settings import Settings
 from services.transfer import PartFile, WriteFailed
 from services.users import UserView
@@ -475,3 +475,69 @@ async def test_removing_the_station_mid_download_fails_it_clearly_and_drops_the_
             break
         await asyncio.sleep(0.1)
     assert not part.exists()
+
+
+@contextlib.asynccontextmanager
+async def slow_greeting(upstream: FtpEndpoint, greet: asyncio.Event) -> AsyncIterator[int]:
+    """A relay in front of a station that holds the station's first words until `greet` is set
+    (a station slow to log in); yields its port. Data connections go to the station itself."""
+    pumps: set[asyncio.Task[None]] = set()
+    writers: list[asyncio.StreamWriter] = []
+
+    async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, hold: bool) -> None:
+        with contextlib.suppress(ConnectionError):
+            if hold:
+                await greet.wait()
+            while chunk := await reader.read(65536):
+                writer.write(chunk)
+                await writer.drain()
+        writer.close()
+
+    async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(upstream.host, upstream.port)
+        writers.extend((writer, up_writer))
+        for task in (pump(up_reader, writer, True), pump(reader, up_writer, False)):
+            pumps.add(asyncio.create_task(task))
+
+    server = await asyncio.start_server(relay, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        for task in pumps:
+            task.cancel()
+        await asyncio.gather(*pumps, return_exceptions=True)
+        for writer in writers:
+            writer.close()
+        await server.wait_closed()
+
+
+async def test_a_pause_while_the_station_is_still_logging_in_stops_the_transfer(
+    services: Services,
+    people: tuple[UserView, UserView, UserView],
+    worker: DownloadWorker,
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    admin, alice, _bob = people
+    greet = asyncio.Event()
+    async with station_server("aioftp", ftp_root, certs) as endpoint:
+        ids = await station_files(services, admin, endpoint, {"slow.bin": blob(8 * MIB, seed=9)})
+        async with slow_greeting(endpoint, greet) as port:
+            station_id = (await StationFile.get(id=ids["slow.bin"])).station_id
+            await Station.filter(id=station_id).update(port=port)
+            view, _ = await services.downloads.request(alice, ids["slow.bin"])
+            await wait_until(services, view.id, status("downloading"))  # connecting
+            assert worker.running == 1
+            await services.downloads.pause(alice, view.id)
+            greet.set()  # the station logs in only now
+            async with asyncio.timeout(10):
+                while True:  # until the worker lets go of the station's connection
+                    if not worker.running:
+                        break
+                    await asyncio.sleep(0.05)
+            part = await part_of(services, view.id)
+            await asyncio.sleep(0.5)  # a transfer still running would be filling the part now
+            assert not part.exists() or part.stat().st_size == 0
+            paused = await current(services, view.id)
+            assert (paused.status, paused.bytes_done) == ("paused", 0)
