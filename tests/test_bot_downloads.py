@@ -228,11 +228,9 @@ async def test_the_live_message_follows_a_download_paused_and_started_again(
         board = await open_downloads(telegram, carol)
         assert "1. <b>big.bin</b>" in board.text
         async with edits_of(telegram, board) as edits:
-            await asyncio.sleep(2 * INTERVAL + 1.5)
-        # Moving: edited, with what changed, but not more often than every 5 seconds.
-        assert len(edits.times) >= 2, edits.texts
+            # Moving: edited, with what changed, but not more often than every 5 seconds.
+            await eventually(lambda: len(edits.times) >= 2, timeout=4 * INTERVAL)
         assert min(gaps(edits.times)) >= INTERVAL - SLACK, gaps(edits.times)
-        assert len(edits.times) <= (2 * INTERVAL + 1.5) / INTERVAL + 1
         assert "⬇️ downloading" in board.text and "MiB/s" in board.text and "left" in board.text
         assert [b["text"] for b in board.buttons] == ["⏸ 1", "⏹ 1", "🔄 Refresh"]
         moving = [percents(text)[0] for text in edits.texts]
@@ -280,7 +278,7 @@ async def test_stop_deletes_what_was_fetched_and_remove_clears_the_list(
         await telegram.wait_until(lambda: "⬇️ downloading" in board.text, timeout=2 * INTERVAL)
         download = await only_download(services, dave_view)
         part = await part_of(services, download.id)
-        await eventually(part.exists)
+        await eventually(lambda: part.exists() and part.stat().st_size > 0)  # fetching
 
         answer = await press_and_read(telegram, dave, board, "⏹ 1")
         assert answer == "Stopped, and what it fetched is deleted: big.bin"

@@ -76,7 +76,7 @@ async def test_rest_queue_see_list_pause_start_down_remove(
     certs: Certificates,
 ) -> None:
     admin, alice_token, _alice, bob_token = accounts
-    data = blob(4 * MIB, seed=21)
+    data = blob(12 * MIB, seed=21)  # seconds left after the first MiB, for the pause
     with vsftpd_server(ftp_root, tls="explicit", certs=certs, rate=2 * MIB) as endpoint:
         ids = await station_files(services, admin, endpoint, {"a.bin": data, "b.bin": b"tiny"})
         auth = bearer(alice_token)
@@ -185,8 +185,12 @@ async def test_websocket_snapshot_then_changes_and_progress_at_most_once_a_secon
         assert len(progress) >= 2  # a 3-second download shows it moving
         amounts = [m["item"]["bytes"] for m in progress]
         assert amounts == sorted(amounts) and all(0 < a <= len(data) for a in amounts)
+        # At most once a second. The stamps are taken on receipt, in the loop the server also
+        # runs in, so one message delayed by a busy machine shortens the next gap: the bound
+        # leaves room for that and still tells once a second from once a chunk.
         gaps = [b["at"] - a["at"] for a, b in itertools.pairwise(progress)]
-        assert min(gaps) >= 0.9  # at most once a second
+        assert min(gaps) >= 0.5
+        assert len(progress) <= progress[-1]["at"] - progress[0]["at"] + 2
         # Reconnecting gives a fresh snapshot from the database.
         async with client.ws_connect(
             f"/api/v1/files/{alice.id}/downloading?token={alice_token}"

@@ -289,7 +289,11 @@ async def test_a_second_poll_of_the_same_station_is_refused_while_one_runs(
     async with silent_server() as port:
         station = await services.stations.create(admin, {"host": "127.0.0.1", "port": port})
         running = asyncio.create_task(services.stations.poll(station.id))
-        await asyncio.sleep(0.3)
+        async with asyncio.timeout(10):
+            while True:  # until the first poll holds the station
+                if (await Station.get(id=station.id)).poll_lease_until is not None:
+                    break
+                await asyncio.sleep(0.02)
         with pytest.raises(Conflict):
             await services.stations.poll(station.id)
         result = await running

@@ -21,7 +21,7 @@ from playwright.async_api import Browser, async_playwright, expect
 from ftpgram import Application
 from services.container import Services
 from services.errors import Conflict
-from services.models import Download, StationFile, StoredFile, User
+from services.models import Download, Station, StationFile, StoredFile, User
 from services.users import UserView
 from services.webapp import sign_init_data
 from tests.browser import launch, open_page, screenshot, sign_in
@@ -34,6 +34,10 @@ from tests.test_stations import add_station, put
 MIB = 1 << 20
 GIB = 1 << 30
 ADMIN = 900001
+
+# Playwright's 5-second default is thin for a throttled upload or an FTPS poll with Chromium
+# and the whole service sharing two cores.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture
@@ -402,10 +406,12 @@ async def test_an_administrator_activates_a_user_and_manages_stations(
             await expect(station_row).to_contain_text("explicit (AUTH TLS)")
             # Wait for the scheduler's first poll, then poll again by hand.
             async with asyncio.timeout(30):
-                while True:
-                    if await StationFile.filter(path="/scene.hrpt").exists():
+                while True:  # polled, and the poll has let go of the station
+                    station = await Station.get_or_none(name="Moscow ScanEx")
+                    if station and station.last_poll_at and station.poll_lease_until is None:
                         break
                     await asyncio.sleep(0.2)
+            assert await StationFile.filter(path="/scene.hrpt").exists()
             await station_row.get_by_role("button", name="Poll now").click()
             await expect(page.locator("#notice")).to_have_text(
                 "Moscow ScanEx polled: 1 files, 0 new."
