@@ -3,7 +3,10 @@ handler runs, so no route can forget the check.
 
 Credentials: `Authorization: Bearer <token>`, or the same token in the `ftpgram_session` cookie
 (HttpOnly, SameSite=Lax, set by the web pages). Cookie-authenticated requests that change state
-must come from our own origin (CSRF).
+must come from our own origin (CSRF). That includes the few GET routes the seeds define to change
+something (seed 000's `select_station`): SameSite=Lax sends the cookie along with a link another
+site shows, so such a GET is taken with the cookie only when the browser says it came from one of
+our own pages (`Sec-Fetch-Site: same-origin`, or our `Origin`).
 """
 
 from __future__ import annotations
@@ -37,7 +40,18 @@ def allowed_origins(request: web.Request) -> set[str]:
     }
 
 
-def presented_token(request: web.Request) -> str:
+def _from_our_pages(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin.lower() in allowed_origins(request)
+    # A GET carries no Origin; browsers name where it came from in Sec-Fetch-Site.
+    return (
+        request.method in SAFE_METHODS
+        and request.headers.get("Sec-Fetch-Site", "").lower() == "same-origin"
+    )
+
+
+def presented_token(request: web.Request, changes_state: bool = False) -> str:
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, token = header.partition(" ")
@@ -48,17 +62,16 @@ def presented_token(request: web.Request) -> str:
         return token.strip()
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        if request.method not in SAFE_METHODS:
-            origin = request.headers.get("Origin")
-            if origin is None or origin.lower() not in allowed_origins(request):
-                raise Forbidden("Cross-site request refused.", code="csrf")
+        if (changes_state or request.method not in SAFE_METHODS) and not _from_our_pages(request):
+            raise Forbidden("Cross-site request refused.", code="csrf")
         return cookie
     raise Unauthorized(
         "Send your access token as 'Authorization: Bearer <token>'.", code="missing_token"
     )
 
 
-def guard(handler: Handler, auth: Auth) -> Handler:
+def guard(handler: Handler, auth: Auth, changes_state: bool = False) -> Handler:
+    """`changes_state` marks a GET that changes something (never needed for other methods)."""
     if auth == "none":
         return handler
 
@@ -66,7 +79,7 @@ def guard(handler: Handler, auth: Auth) -> Handler:
         return _bot_guard(handler)
 
     async def guarded(request: web.Request) -> web.StreamResponse:
-        token = presented_token(request)
+        token = presented_token(request, changes_state)
         user = await services_of(request).auth.authenticate(token)
         if auth == "admin" and not user.is_admin:
             raise Forbidden("Only administrators may do this.", code="admin_only")

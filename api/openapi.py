@@ -34,6 +34,7 @@ class Endpoint:
     response: type[BaseModel] | None = None
     status: int = 200
     errors: tuple[int, ...] = ()
+    changes_state: bool = False  # a GET that changes something (seed routes): CSRF-checked
 
 
 @dataclass
@@ -55,6 +56,7 @@ class RouteTable:
         response: type[BaseModel] | None = None,
         status: int = 200,
         errors: Iterable[int] = (),
+        changes_state: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.endpoints.append(
@@ -70,6 +72,7 @@ class RouteTable:
                     response,
                     status,
                     tuple(errors),
+                    changes_state,
                 )
             )
             return handler
@@ -98,7 +101,7 @@ def add_routes(app: web.Application, tables: Iterable[RouteTable]) -> None:
         for endpoint in table.endpoints:
             bare = endpoint.path.rstrip("/") or "/"
             paths = {bare, bare + "/"} if bare != "/" else {"/"}
-            handler = guard(endpoint.handler, endpoint.auth)
+            handler = guard(endpoint.handler, endpoint.auth, endpoint.changes_state)
             for path in sorted(paths):
                 if endpoint.method == "GET":
                     app.router.add_get(path, handler)  # answers HEAD too

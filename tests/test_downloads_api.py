@@ -249,3 +249,33 @@ async def test_websocket_one_download_with_the_token_as_first_message(
         ) as ws:
             error = await receive(ws)
             assert error["error"]["code"] == "unknown_download"
+
+
+async def test_a_watcher_whose_access_ends_is_cut_off(
+    client: Client,
+    services: Services,
+    accounts: tuple[UserView, str, UserView, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An open socket does not outlive the right to watch: a deactivated account or a revoked
+    token ends it within the re-check interval, with the reason."""
+    monkeypatch.setattr("api.routes.downloads.RECHECK_EVERY", 0.5)
+    admin, alice_token, alice, bob_token = accounts
+    bob = await services.auth.authenticate(bob_token)
+    async with client.ws_connect(f"/files/{alice.id}/downloading/?token={alice_token}") as ws:
+        assert (await receive(ws))["type"] == "snapshot"
+        await services.users.set_active([alice.id], False, actor=admin)
+        error = await receive(ws, timeout=10)
+        # (deactivating also revokes the account's tokens)
+        assert error["type"] == "error"
+        assert error["error"]["code"] in ("inactive_user", "invalid_token")
+        await ws.receive(timeout=5)
+        assert ws.close_code == 4401
+    async with client.ws_connect(f"/files/{bob.id}/downloading/") as ws:
+        await ws.send_json({"token": bob_token})
+        assert (await receive(ws))["type"] == "snapshot"
+        await services.auth.revoke_presented(bob_token)
+        error = await receive(ws, timeout=10)
+        assert error["error"]["code"] == "invalid_token"
+        await ws.receive(timeout=5)
+        assert ws.close_code == 4401

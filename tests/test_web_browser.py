@@ -119,6 +119,8 @@ async def test_the_mini_app_signs_in_without_a_code(
     await make_user(services, 7602, name="Иван", language="ru")
     async with open_page(browser, api_url, locale="ru-RU") as watched:
         page = watched.page
+        # Inside Telegram's app: its webview bridge is there.
+        await page.add_init_script("window.TelegramWebviewProxy = { postEvent() {} };")
         # As Telegram opens it: the signed data in the fragment, beside Telegram's own fields.
         stale = mini_app_data(telegram.token, 7602, age=2 * 24 * 3600)
         await page.goto(f"/app#tgWebAppData={quote(stale)}&tgWebAppVersion=8.0")
@@ -132,6 +134,34 @@ async def test_the_mini_app_signs_in_without_a_code(
         await expect(page.locator("h1")).to_have_text("Ваши файлы")
         await expect(page.locator("#who")).to_have_text("Иван")
         await screenshot(page, request.node.name)
+        watched.assert_clean()
+
+
+async def test_a_mini_app_link_opened_in_a_browser_asks_before_signing_in(
+    application: Application,
+    api_url: str,
+    telegram: FakeTelegram,
+    browser: Browser,
+    request: pytest.FixtureRequest,
+) -> None:
+    """Someone's genuine `initData` in a link must not sign a visitor in to that account
+    silently (they would then upload into it): outside Telegram the page asks first."""
+    services = services_of(application)
+    await make_user(services, 7603, name="Mallory")
+    async with open_page(browser, api_url) as watched:
+        page = watched.page
+        await page.goto(f"/app#tgWebAppData={quote(mini_app_data(telegram.token, 7603))}")
+        await expect(page.locator("#app-status")).to_contain_text("signs you in to ftpgram as")
+        continue_button = page.get_by_role("button", name="Continue as Ivan")
+        await expect(continue_button).to_be_visible()
+        await screenshot(page, request.node.name)
+        await page.goto("/index")  # nothing happened meanwhile: still signed out
+        await expect(page).to_have_url(re.compile(r"/login"))
+
+        await page.goto(f"/app#tgWebAppData={quote(mini_app_data(telegram.token, 7603))}")
+        await continue_button.click()
+        await expect(page).to_have_url(api_url + "/index")
+        await expect(page.locator("#who")).to_have_text("Mallory")
         watched.assert_clean()
 
 

@@ -361,6 +361,36 @@ async def test_sign_in_forms_from_another_site_are_refused(
     assert not await User.filter(login="eve12").exists()
 
 
+async def test_a_link_on_another_site_cannot_change_the_stations_you_follow(
+    client: Client, services: Services
+) -> None:
+    """Seed 000 chooses stations with a GET; the session cookie goes along with a link that
+    another site shows, so that GET is taken with the cookie only from our own pages."""
+    admin = await make_user(services, 7510, admin=True)
+    user = await make_user(services, 7511)
+    station = await services.stations.create(admin, {"host": "127.0.0.1", "port": 1})
+    await services.stations.follow(user, [station.id])
+    token = await signed_in(client, services, user.id)
+    path = "/api/v1/users/select_station/?station_ids="
+
+    async def followed() -> list[bool]:
+        listed = await client.get("/api/v1/stations/", headers=JSON)
+        return [s["followed"] for s in (await listed.json())["items"]]
+
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {}, {"Origin": "https://evil.example"}):
+        refused = await client.get(path, headers={**JSON, **headers})
+        assert refused.status == 403, headers
+        assert (await refused.json())["error"]["code"] == "csrf"
+    assert await followed() == [True]
+    # The page's own script, and a script with its token, may.
+    ours = await client.get(path, headers={**JSON, "Sec-Fetch-Site": "same-origin"})
+    assert ours.status == 200 and await followed() == [False]
+    client.session.cookie_jar.clear()
+    again = await client.get(path + str(station.id), headers=bearer(token))
+    assert again.status == 200
+    assert [s["followed"] for s in (await again.json())["items"]] == [True]
+
+
 async def test_a_sign_out_link_on_another_site_only_asks(
     client: Client, services: Services
 ) -> None:

@@ -42,6 +42,9 @@ DOWNLOAD = r"/api/v1/files/{file_id:\d+}/"
 HEARTBEAT = 15.0
 PROGRESS_EVERY = 1.0
 FIRST_MESSAGE_WAIT = 10.0
+# How often a watcher's token is checked again: a revoked token, a deactivated account or a lost
+# admin flag ends the stream (close code 4401 / 4403) within this time.
+RECHECK_EVERY = 5.0
 
 
 class DownloadOut(BaseModel):
@@ -258,13 +261,14 @@ def _upgrade_token(request: web.Request) -> tuple[str | None, bool]:
 
 async def _watch(request: web.Request, download_id: int | None) -> web.StreamResponse:
     token, cookie = _upgrade_token(request)
-    user = await _caller(request, token, cookie=cookie) if token else None  # 401/403 as JSON
+    if token:
+        await _caller(request, token, cookie=cookie)  # 401/403 as JSON, before the upgrade
     socket = web.WebSocketResponse(heartbeat=HEARTBEAT * 2, max_msg_size=64 * 1024)
     await socket.prepare(request)
     try:
-        if user is None:
-            await _first_message_user(request, socket)
-        await _stream(request, socket, download_id)
+        if not token:
+            token = await _first_message_token(request, socket)
+        await _stream(request, socket, download_id, token)
     except AppError as error:
         with contextlib.suppress(ConnectionError):  # the client may be gone already
             detail = {"code": error.code, "message": error.message}
@@ -282,7 +286,7 @@ def _close_code(error: AppError) -> int:
     return 4000 + error.status if 400 <= error.status < 600 else 1011
 
 
-async def _first_message_user(request: web.Request, socket: web.WebSocketResponse) -> UserView:
+async def _first_message_token(request: web.Request, socket: web.WebSocketResponse) -> str:
     try:
         message = await asyncio.wait_for(socket.receive(), FIRST_MESSAGE_WAIT)
     except TimeoutError:
@@ -296,7 +300,8 @@ async def _first_message_user(request: web.Request, socket: web.WebSocketRespons
             token = str(json.loads(message.data).get("token") or "")
     if not token:
         raise Unauthorized('The first message must be {"token": "…"}.', code="missing_token")
-    return await _caller(request, token, cookie=False)
+    await _caller(request, token, cookie=False)
+    return token
 
 
 def _dump(view: DownloadView) -> dict[str, Any]:
@@ -305,9 +310,9 @@ def _dump(view: DownloadView) -> dict[str, Any]:
 
 
 async def _stream(
-    request: web.Request, socket: web.WebSocketResponse, download_id: int | None
+    request: web.Request, socket: web.WebSocketResponse, download_id: int | None, token: str
 ) -> None:
-    """The snapshot, then changes and progress, until the client goes."""
+    """The snapshot, then changes and progress, until the client goes or may no longer watch."""
     downloads = services_of(request).downloads
     user_id = int(request.match_info["user_id"])
     loop = asyncio.get_running_loop()
@@ -318,7 +323,7 @@ async def _stream(
         await socket.send_json({"type": "snapshot", "items": [_dump(v) for v in views]})
         shown = {v.id: v for v in views}
         progress_at = dict.fromkeys(shown, loop.time())
-        last_sent = loop.time()
+        last_sent = checked = loop.time()
         reader = asyncio.ensure_future(_read(socket))
         try:
             while not reader.done():
@@ -331,6 +336,9 @@ async def _stream(
                 if reader.done():
                     break
                 now = loop.time()
+                if now - checked >= RECHECK_EVERY:
+                    await _caller(request, token, cookie=False)  # raises when no longer allowed
+                    checked = now
                 views = await downloads.snapshot(user_id, download_id)
                 for view in views:
                     before = shown.get(view.id)

@@ -392,7 +392,8 @@ async def choose_stations(request: web.Request) -> web.Response:
     summary="Seed 000: choose stations with ?station_ids=1,2",
     query=StationChoiceQuery,
     response=UserStationList,
-    errors=[404],
+    errors=[403, 404],
+    changes_state=True,
 )
 async def select_station(request: web.Request) -> web.Response:
     query = read_query(request, StationChoiceQuery)

@@ -106,6 +106,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "app_title": ("ftpgram in Telegram", "ftpgram в Telegram"),
     "app_signing_in": ("Signing you in with Telegram…", "Входим через Telegram…"),
     "app_signed_in": ("Signed in.", "Вход выполнен."),
+    "app_confirm": (
+        "This link signs you in to ftpgram as {name}. Continue only if that is you and you "
+        "opened it yourself.",
+        "Эта ссылка выполняет вход в ftpgram как {name}. Продолжайте, только если это вы и "
+        "вы открыли её сами.",
+    ),
+    "app_confirm_button": ("Continue as {name}", "Продолжить как {name}"),
     "app_outside": (
         "This page signs you in when opened from the bot's menu button in Telegram.",
         "Эта страница выполняет вход, когда открыта кнопкой меню бота в Telegram.",
