@@ -259,6 +259,7 @@ def error(exc: AppError) -> str:
         "already_active": _("This user is already active."),
         "unknown_token": _("There is no such token."),
         "unknown_file": _("There is no such file."),
+        "invalid_name": _("A file name cannot contain / or \\."),
         "unknown_station": _("There is no such station, or you do not follow it."),
         "unknown_station_file": _("There is no such file on your stations."),
         "poll_running": _("This station is being polled right now; try again in a minute."),

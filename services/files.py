@@ -457,6 +457,13 @@ class FileService:
         await self.get(user, file_id)
         changes: dict[str, object] = {}
         if name is not None:
+            if "/" in name or "\\" in name:
+                # A name someone typed is taken as it is or refused, never cut at a slash.
+                raise InvalidInput(
+                    "A file name cannot contain / or \\.",
+                    code="invalid_name",
+                    fields={"name": "must not contain / or \\"},
+                )
             changes["name"] = clean_name(name)
         if comment is not None:
             changes["comment"] = comment[:4000]

@@ -93,7 +93,9 @@ async def test_my_files_card_send_share_rename_delete(
 
     await telegram.press(user, listing, "Rename")
     assert "new name" in (await telegram.expect_message(user.id)).text
-    await telegram.send_text(user, "final report.txt")
+    await telegram.send_text(user, "2026/final report.txt")
+    assert "cannot contain /" in (await telegram.expect_message(user.id)).text
+    await telegram.send_text(user, "final report.txt")  # still asked for the name
     assert "final report.txt" in (await telegram.expect_message(user.id)).text
     await telegram.press(user, listing, "Comment")
     await telegram.expect_message(user.id)

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from api.client import cli
 from ftpgram import Application
@@ -239,9 +240,64 @@ async def test_exit_codes_and_messages_for_scripts(
     bad_option = await alone("share", "x", "--expires", "soon", env=env)
     assert bad_option.code == 2 and "not a duration" in bad_option.err
     assert "Traceback" not in bad_option.err
+    bad_json = await alone("ls", "--bogus", "--json", env=env)
+    assert bad_json.code == 2
+    assert json.loads(bad_json.err)["error"] == {
+        "code": "usage",
+        "message": "ftpgram client: unrecognized arguments: --bogus",
+        "exit_code": 2,
+    }
+    kept = tmp_path / "kept.txt"
+    kept.write_text("kept")
+    assert (await alone("upload", str(kept), env=env)).code == 0
+    partly = await alone("rm", "kept.txt", "nothing.bin", env=env)
+    assert partly.code == 4 and partly.err.count("no file named") == 1, partly.err
+    assert "1 of 2 could not be deleted" in partly.err
 
     wrong_password = await alone("login", "--server", api_url, "--login", "alice", stdin="nope")
     assert wrong_password.code == 3 and "nope" not in wrong_password.err
+
+
+async def test_another_program_at_the_address_is_told_apart_from_ftpgram(
+    config_home: Path, tmp_path: Path
+) -> None:
+    """A wrong server address (a web server, a proxy's error page, another JSON API) is exit 5
+    with a plain message — never a traceback, never an HTML page saved as the file."""
+    answers: list[web.Response] = []
+
+    async def answer(request: web.Request) -> web.Response:
+        return answers.pop(0)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    env = client_env(FTPGRAM_SERVER=f"http://127.0.0.1:{port}", FTPGRAM_TOKEN="ftg_x")
+    try:
+        for response, command in (
+            (web.json_response([1], status=404), ("ls",)),
+            (web.json_response("nope", status=400), ("ls",)),
+            (web.Response(text="<html>Not Found</html>", status=404), ("ls",)),
+            (web.json_response({}), ("ls",)),
+            (web.json_response({"items": "x"}), ("downloads",)),
+            (
+                web.Response(text="<html>hi</html>", content_type="text/html"),
+                ("download", "5", "-o", str(tmp_path / "o.bin")),
+            ),
+        ):
+            answers.append(response)
+            result = await run(*command, env=env, command=CLIENT_ALONE)
+            assert result.code == 5, (command, result)
+            assert "did not answer like an ftpgram server" in result.err, result
+            assert "Traceback" not in result.err
+        assert not (tmp_path / "o.bin").exists()
+        answers.append(web.json_response({"error": "boom"}, status=500))
+        failed = await run("ls", "--json", env=env, command=CLIENT_ALONE)
+        assert failed.code == 5 and json.loads(failed.err)["error"]["code"] == "server_error"
+    finally:
+        await runner.cleanup()
 
 
 # ---- interrupted transfers -----------------------------------------------------------------

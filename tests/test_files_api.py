@@ -170,7 +170,8 @@ async def test_rights(client: Client, alice: str, bob: str, services: Services) 
         ("Снимок NOAA.hrpt", 'filename="NOAA.hrpt"', "Снимок NOAA.hrpt"),
         ('say "hi".txt', 'filename="say _hi_.txt"', 'say "hi".txt'),
         ("line\nbreak.txt", 'filename="linebreak.txt"', "linebreak.txt"),
-        ("../../etc/passwd", 'filename="passwd"', "passwd"),
+        # Nothing ASCII but the extension: not a hidden ".txt" for clients that read only this.
+        ("пробел файл.txt", 'filename="download.txt"', "пробел файл.txt"),
     ],
 )
 async def test_names_in_content_disposition(
@@ -187,6 +188,21 @@ async def test_names_in_content_disposition(
     assert header.startswith("attachment; ") and ascii_part in header
     assert "\n" not in header and "\r" not in header
     assert unquote(header.split("filename*=UTF-8''")[1]) == exact
+
+
+async def test_a_name_with_a_slash_is_refused_on_rename_and_cut_on_upload(
+    client: Client, alice: str
+) -> None:
+    body = await (await upload(client, alice, "../../etc/passwd", b"x")).json()
+    assert body["name"] == "passwd"  # a browser's path, not a place to write to
+    for name in ("Отчёт 1/2", "..\\evil.txt"):
+        refused = await client.patch(
+            f"/api/v1/files/{body['id']}/", json={"name": name}, headers=bearer(alice)
+        )
+        assert refused.status == 400
+        assert (await refused.json())["error"]["code"] == "invalid_name"
+    listed = await (await client.get("/api/v1/files/", headers=bearer(alice))).json()
+    assert [f["name"] for f in listed["items"]] == ["passwd"]
 
 
 async def test_range_requests_and_etag(client: Client, alice: str) -> None:

@@ -21,7 +21,16 @@ from typing import Any, NoReturn, TextIO
 
 from api.client import transfer
 from api.client.config import Credentials, choose_server, choose_token
-from api.client.errors import AUTH, INTERRUPTED, NOT_FOUND, OK, REFUSED, USAGE, ClientError
+from api.client.errors import (
+    AUTH,
+    INTERRUPTED,
+    NOT_FOUND,
+    OK,
+    REFUSED,
+    UNAVAILABLE,
+    USAGE,
+    ClientError,
+)
 from api.client.server import Server
 
 PROG = "ftpgram client"
@@ -322,6 +331,7 @@ async def cmd_ls(ctx: Context, args: argparse.Namespace) -> int:
 async def cmd_rm(ctx: Context, args: argparse.Namespace) -> int:
     deleted: list[dict[str, Any]] = []
     failure: ClientError | None = None
+    failed = 0
     async with ctx.signed_in() as server:
         for reference in args.files:
             try:
@@ -332,13 +342,18 @@ async def cmd_rm(ctx: Context, args: argparse.Namespace) -> int:
                     raise
                 ctx.say(f"ftpgram: {reference}: {error.message}")
                 failure = failure or error
+                failed += 1
                 continue
             for item in answer["items"]:
                 deleted.append(item)
                 ctx.say(f"Deleted {item['name']} (id {item['id']}).")
     ctx.emit(deleted)
-    if failure is not None:
-        raise failure
+    if failure is not None:  # each failure is told above; the exit code says the first's kind
+        raise ClientError(
+            f"{failed} of {len(args.files)} could not be deleted.",
+            failure.exit_code,
+            code=failure.code,
+        )
     return OK
 
 
@@ -569,6 +584,9 @@ def main(
     try:
         args = build_parser().parse_args(argv)
     except _UsageError as error:
+        ctx.json = "--json" in (sys.argv[1:] if argv is None else argv)
+        if ctx.json:
+            return _fail(ctx, str(error).strip().splitlines()[-1], USAGE, "usage")
         print(error, file=ctx.stderr)
         return USAGE
     except SystemExit as done:  # --help
@@ -593,6 +611,16 @@ def main(
         )
     except BrokenPipeError:
         return OK  # the reader went away (ftpgram client ls | head)
+    except (KeyError, TypeError, AttributeError, IndexError) as error:
+        # A JSON answer without what ftpgram's answers hold: another program at that address.
+        server = ctx.server_option or "The server"
+        return _fail(
+            ctx,
+            f"{server} did not answer like an ftpgram server "
+            f"({type(error).__name__}: {error}). Check the server address.",
+            UNAVAILABLE,
+            "not_ftpgram",
+        )
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
         return _fail(ctx, f"{error.strerror or error}{where}", REFUSED, "local_error")

@@ -113,31 +113,42 @@ def _describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+def not_ftpgram(server: str, response: aiohttp.ClientResponse) -> ClientError:
+    detail = f"HTTP {response.status} {response.reason or ''}".strip()
+    detail += f", {response.content_type or 'no content type'}"
+    return ClientError(
+        f"{server} did not answer like an ftpgram server ({detail}). Check the server address.",
+        UNAVAILABLE,
+        code="not_ftpgram",
+    )
+
+
 async def read_json(response: aiohttp.ClientResponse, server: str) -> Any:
     text = await response.text(errors="replace")
     try:
         return json.loads(text)
     except ValueError:
-        raise ClientError(
-            f"{server} did not answer like an ftpgram server (HTTP {response.status}, "
-            f"{response.content_type or 'no content type'}).",
-            UNAVAILABLE,
-        ) from None
+        raise not_ftpgram(server, response) from None
 
 
 async def raise_for_error(response: aiohttp.ClientResponse, server: str) -> None:
-    """Turn an error answer into a ClientError with the server's own message."""
+    """Turn an error answer into a ClientError with the server's own message; an error that is
+    not ftpgram's `{"error": {"code", "message"}}` means the address is not an ftpgram server."""
     if response.status < 400:
         return
-    code, message = "", ""
+    error: Any = None
     with contextlib.suppress(ValueError, aiohttp.ClientError):
-        error = json.loads(await response.text(errors="replace")).get("error", {})
-        code, message = str(error.get("code", "")), str(error.get("message", ""))
-        fields = error.get("fields") or {}
-        if isinstance(fields, dict) and fields:
-            message += " (" + "; ".join(f"{k}: {v}" for k, v in fields.items()) + ")"
-    if not message:
-        message = f"{server} answered HTTP {response.status} {response.reason or ''}".strip()
+        body = json.loads(await response.text(errors="replace"))
+        error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict) or not isinstance(error.get("message"), str):
+        if response.status >= 500:
+            message = f"{server} failed: HTTP {response.status} {response.reason or ''}".strip()
+            raise ClientError(message, UNAVAILABLE, code="server_error")
+        raise not_ftpgram(server, response)
+    code, message = str(error.get("code", "")), error["message"]
+    fields = error.get("fields") or {}
+    if isinstance(fields, dict) and fields:
+        message += " (" + "; ".join(f"{k}: {v}" for k, v in fields.items()) + ")"
     exit_code = exit_code_for(response.status)
     if response.status == 401:
         message += " Log in again: ftpgram client login"

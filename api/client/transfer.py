@@ -30,7 +30,7 @@ from urllib.parse import unquote
 from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs among our dependencies
 
 from api.client.errors import REFUSED, UNAVAILABLE, USAGE, ClientError
-from api.client.server import NetworkError, Server, raise_for_error, read_json
+from api.client.server import NetworkError, Server, not_ftpgram, raise_for_error, read_json
 
 CHUNK = 1 << 20
 RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
@@ -384,6 +384,8 @@ async def download(
                         sink.offset = resumed_from = 0
                         continue
                     await raise_for_error(response, server.url)
+                    if "Content-Disposition" not in response.headers:
+                        raise not_ftpgram(server.url, response)  # an HTML page is not the file
                     name = name or name_from_headers(
                         response.headers.get("Content-Disposition", "")
                     )

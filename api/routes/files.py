@@ -148,7 +148,11 @@ def content_disposition(name: str, kind: str = "attachment") -> str:
     """RFC 6266 / 8187: an ASCII fallback and the exact UTF-8 name."""
     printable = "".join(c for c in name if c.isprintable())
     ascii_name = unicodedata.normalize("NFKD", printable).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r'["\\\\]', "_", ascii_name).strip() or "download"
+    ascii_name = re.sub(r'["\\\\]', "_", ascii_name).strip()
+    if not ascii_name or ascii_name.startswith("."):
+        # Nothing but the extension is left (a Cyrillic name): clients that read only the
+        # fallback (curl -OJ) would write a hidden file.
+        ascii_name = "download" + ascii_name
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(printable, safe='')}"
 
 

@@ -359,6 +359,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Бот не может вам написать: откройте бота в Telegram и отправьте /start.",
     ),
     "err_login_taken": ("This login is taken.", "Этот логин уже занят."),
+    "err_invalid_name": (
+        "A file name cannot contain / or \\.",
+        "Имя файла не может содержать / или \\.",
+    ),
     "err_invalid_input": ("Some fields are invalid.", "Некоторые поля заполнены неверно."),
     "err_invalid_token": (
         "Your session has ended; sign in again.",
