@@ -172,7 +172,7 @@ def build_openapi(tables: Iterable[RouteTable], *, title: str, version: str) -> 
     )
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
-        doc_path = _PATTERN.sub(r"{\1}", endpoint.path)
+        doc_path = PATH_PARAM.sub(r"{\1}", endpoint.path)
         operation: dict[str, Any] = {
             "summary": endpoint.summary,
             "tags": [endpoint.tag],
@@ -238,7 +238,7 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-_PATTERN = re.compile(r"\{(\w+)(?::[^}]+)?\}")
+PATH_PARAM = re.compile(r"\{(\w+)(?::(?:[^{}]|\{[^{}]*\})+)?\}")  # {name} or {name:regex}
 
 
 def _path_params(path: str) -> list[tuple[str, str]]:

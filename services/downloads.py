@@ -39,7 +39,14 @@ from tortoise.transactions import in_transaction
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound, QuotaExceeded
 from services.files import FileService, clean_name, read_head
 from services.ftp import FtpError, FtpSession
-from services.models import DOWNLOAD_HOLDING, Download, DownloadBoard, StationFile, Transfer
+from services.models import (
+    DOWNLOAD_HOLDING,
+    Download,
+    DownloadBoard,
+    Station,
+    StationFile,
+    Transfer,
+)
 from services.ports import Notifier
 from services.stations import StationService
 from services.storage import BlobStore, quota_error
@@ -299,6 +306,14 @@ class DownloadService:
             except IntegrityError:  # the same request twice at once
                 row = await Download.get(user_id=user.id, station_file_id=station_file.id)
                 return await self._view(row), False
+            # The row reserves its size now; checked again beside every other reservation,
+            # also those made at the same moment (one of two racing requests may be refused,
+            # never both let through).
+            try:
+                await self._check_quota(user, station_file.size, row.id)
+            except QuotaExceeded:
+                await Download.filter(id=row.id).delete()
+                raise
             return await self._start(user, row, station_file, quota_checked=True), True
         return await self._start(user, row, station_file), False
 
@@ -328,6 +343,14 @@ class DownloadService:
             raise Conflict("The station no longer has this file.", code="station_file_gone")
         if not quota_checked:
             await self._check_quota(user, station_file.size, row.id)
+            if row.status not in HOLDING:
+                # Reserve, then check again beside reservations made meanwhile.
+                await Download.filter(id=row.id, status=row.status).update(status="paused")
+                try:
+                    await self._check_quota(user, station_file.size, row.id)
+                except QuotaExceeded:
+                    await Download.filter(id=row.id, status="paused").update(status=row.status)
+                    raise
         now = _now()
         ready: Transfer | None = None
         async with in_transaction():
@@ -698,60 +721,74 @@ class DownloadWorker:
                 await asyncio.wait_for(self._wake.wait(), self.tick)
 
     async def fill(self) -> int:
-        """Claim and start as many due transfers as there are free slots; returns how many."""
+        """Claim and start as many due transfers as there are free slots; returns how many.
+
+        Transfers of a station whose connections are all in use are left out of the query, so a
+        long queue on one busy station never hides the transfers of the others."""
         free = self.concurrency - len(self._tasks)
-        if free <= 0:
-            return 0
-        now = _now()
-        candidates = (
-            await Transfer.filter(
-                Q(status="queued", next_attempt_at__lte=now)
-                | Q(status="running", lease_until__lt=now)
-            )
-            .exclude(id__in=list(self._tasks))
-            .order_by("next_attempt_at", "id")
-            .limit(200)
-        )
-        if not candidates:
-            return 0
-        wanted = (
-            await Download.filter(transfer_id__in=[c.id for c in candidates], status__in=ACTIVE)
-            .order_by("created_at", "id")
-            .values("transfer_id", "user_id", "created_at")
-        )
-        first: dict[int, tuple[int, datetime]] = {}
-        for item in wanted:
-            first.setdefault(int(item["transfer_id"]), (int(item["user_id"]), item["created_at"]))
+        started = 0
+        full: set[int] = set()  # stations that take no more transfers now
         load: dict[int, int] = {}
         for user_id in self._owners.values():
             load[user_id] = load.get(user_id, 0) + 1
-        started = 0
         while free > 0:
-            # Fair between people: whoever has the fewest transfers running goes next; among
-            # equals, whoever asked first.
-            ready = [c for c in candidates if c.id in first]
-            if not ready:
+            now = _now()
+            candidates = (
+                await Transfer.filter(
+                    Q(status="queued", next_attempt_at__lte=now)
+                    | Q(status="running", lease_until__lt=now)
+                )
+                .exclude(id__in=list(self._tasks))
+                .exclude(station_id__in=list(full))
+                .order_by("next_attempt_at", "id")
+                .limit(200)
+            )
+            if not candidates:
                 break
-            pick = min(ready, key=lambda c: (load.get(first[c.id][0], 0), first[c.id][1], c.id))
-            candidates.remove(pick)
-            if not await self._claim(pick, now):
-                continue
-            owner = first[pick.id][0]
-            load[owner] = load.get(owner, 0) + 1
-            free -= 1
-            started += 1
+            wanted = (
+                await Download.filter(transfer_id__in=[c.id for c in candidates], status__in=ACTIVE)
+                .order_by("created_at", "id")
+                .values("transfer_id", "user_id", "created_at")
+            )
+            first: dict[int, tuple[int, datetime]] = {}
+            for item in wanted:
+                first.setdefault(
+                    int(item["transfer_id"]), (int(item["user_id"]), item["created_at"])
+                )
+            full_before = len(full)
+            while free > 0:
+                # Fair between people: whoever has the fewest transfers running goes next;
+                # among equals, whoever asked first.
+                ready = [c for c in candidates if c.id in first and c.station_id not in full]
+                if not ready:
+                    break
+                pick = min(ready, key=lambda c: (load.get(first[c.id][0], 0), first[c.id][1], c.id))
+                candidates.remove(pick)
+                station = await pick.station
+                if self._station_full(station):
+                    full.add(station.id)
+                    continue
+                if not await self._claim(pick, station, now):
+                    continue
+                owner = first[pick.id][0]
+                load[owner] = load.get(owner, 0) + 1
+                free -= 1
+                started += 1
+            if len(full) == full_before:
+                break  # no station filled up: a new query would find the same transfers
         return started
 
-    async def _claim(self, transfer: Transfer, now: datetime) -> bool:
-        station = await transfer.station
+    def _station_full(self, station: Station) -> bool:
         # Downloads leave one of the station's connections to polling (when it allows two or
         # more), so a long download never holds up announcements.
         mine = sum(1 for s in self._stations.values() if s == station.id)
         if mine >= max(1, station.max_connections - 1):
-            return False
+            return True
+        # Every connection to the station is in use (polls wait there too).
+        return self.stations.gates.gate(station.id, station.max_connections).locked()
+
+    async def _claim(self, transfer: Transfer, station: Station, now: datetime) -> bool:
         gate = self.stations.gates.gate(station.id, station.max_connections)
-        if gate.locked():
-            return False  # every connection to the station is in use (polls wait there too)
         await gate.acquire()
         claim = secrets.token_hex(8)
         claimed = await Transfer.filter(
@@ -862,9 +899,18 @@ class DownloadWorker:
             part = PartFile(path, offset)
             try:
                 await asyncio.to_thread(part.open)
-                ticker = asyncio.create_task(self._renew(transfer.id, claim, part))
+
+                def progress() -> int:  # `part` is a new one when the station cannot resume
+                    receiver = self._receivers.get(transfer.id)
+                    return receiver.position if receiver is not None else part.size
+
+                ticker = asyncio.create_task(self._renew(transfer.id, claim, progress))
                 try:
                     async with FtpSession.connect(target) as session:
+                        if await self._replaced(session, transfer, part.size):
+                            part.close()
+                            part = PartFile(path, 0)
+                            await asyncio.to_thread(part.open)
                         if offset < transfer.size:
                             try:
                                 await self._retrieve(session, transfer, part, (writer, hasher))
@@ -894,7 +940,7 @@ class DownloadWorker:
             except Stopped:
                 return None
             except FtpError as error:
-                await self._after_error(transfer, claim, part.size, error)
+                await self._after_error(transfer, claim, part.size, error, offset)
                 return None
             except WriteFailed as error:
                 await self._finish_failed(
@@ -909,6 +955,22 @@ class DownloadWorker:
             finally:
                 part.close()
         return part
+
+    async def _replaced(self, session: FtpSession, transfer: Transfer, kept: int) -> bool:
+        """Whether the station's file is no longer the one the `kept` partial bytes came from
+        (its MDTM changed: replaced, perhaps with one of the same size). Records the stamp the
+        partial data now belongs to."""
+        stamp = await session.stamp(transfer.station_file.remote_path)
+        replaced = bool(kept and stamp and transfer.remote_stamp and stamp != transfer.remote_stamp)
+        if replaced:
+            log.info(
+                "Transfer %s: the file changed on the station since it began; starting over",
+                transfer.id,
+            )
+        if stamp != transfer.remote_stamp:
+            await Transfer.filter(id=transfer.id).update(remote_stamp=stamp)
+            transfer.remote_stamp = stamp
+        return replaced
 
     async def _retrieve(
         self,
@@ -926,15 +988,17 @@ class DownloadWorker:
         finally:
             self._receivers.pop(transfer.id, None)
 
-    async def _renew(self, transfer_id: int, claim: str, part: PartFile) -> None:
+    async def _renew(self, transfer_id: int, claim: str, progress: Callable[[], int]) -> None:
         """Every tick: record progress and speed, renew the lease, and stop the transfer when
         its row says it should not run any more (paused, stopped, taken over, deleted)."""
         loop = asyncio.get_running_loop()
-        last_size, last_time, rate = part.size, loop.time(), 0.0
+        last_size, last_time, rate = progress(), loop.time(), 0.0
         while True:
             await asyncio.sleep(self.tick)
             now_time = loop.time()
-            size = part.size
+            size = progress()
+            if size < last_size:  # started over (the station cannot resume)
+                last_size, rate = 0, 0.0
             current = (size - last_size) / max(now_time - last_time, 1e-6)
             rate = current if rate == 0 else 0.5 * rate + 0.5 * current
             last_size, last_time = size, now_time
@@ -954,9 +1018,11 @@ class DownloadWorker:
                 return
 
     async def _after_error(
-        self, transfer: Transfer, claim: str, size: int, error: FtpError
+        self, transfer: Transfer, claim: str, size: int, error: FtpError, offset: int
     ) -> None:
-        attempts = transfer.attempts + 1
+        # Retries are counted from the last attempt that moved the file on: a link that keeps
+        # dropping still gets every file through, one stretch at a time.
+        attempts = 1 if size > offset else transfer.attempts + 1
         if not error.transient or attempts > self.retries:
             if error.kind == "not_found":
                 message = "The station no longer has this file."

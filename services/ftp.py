@@ -504,6 +504,19 @@ class FtpSession:
             await asyncio.wait_for(writer.wait_closed(), 2)
         await self._finish()
 
+    async def stamp(self, remote_path: str) -> str:
+        """The file's modification time as the station tells it (MDTM, to the second, UTC), or
+        "" when it cannot tell: what a resumed transfer compares to see that the file it
+        continues is still the one it started."""
+        try:
+            with _ftp_errors():
+                _code, info = await self._client.command(f"MDTM {remote_path}", "213")
+        except FtpError as error:
+            if error.kind in ("not_found", "protocol"):
+                return ""  # no MDTM here (or not for this file): nothing to compare
+            raise
+        return " ".join(info).strip()[:32]
+
     async def retrieve(
         self, remote_path: str, receiver: Receiver, *, offset: int = 0, idle: float | None = None
     ) -> int:

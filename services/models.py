@@ -426,6 +426,10 @@ class Transfer(Model):
     error_code = fields.CharField(max_length=32, default="")
     # Set when the station refused to resume (REST) and the transfer started over.
     restarted = fields.BooleanField(default=False)
+    # The station's MDTM of the file when the partial data began: a resume first checks that
+    # the file is still that one (a file replaced with one of the same size would otherwise
+    # be stored as a mix of both).
+    remote_stamp = fields.CharField(max_length=32, default="")
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
     claim = fields.CharField(max_length=32, default="")

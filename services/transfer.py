@@ -201,6 +201,7 @@ class Receiver(asyncio.BufferedProtocol):
         depth: int = DEPTH,
     ) -> None:
         self.part = part
+        self.start = part.size
         self.loop = asyncio.get_running_loop()
         self.done: asyncio.Future[int] = self.loop.create_future()
         # Whoever stopped a transfer knows why; nobody else has to look at its exception.
@@ -220,6 +221,12 @@ class Receiver(asyncio.BufferedProtocol):
         self._transport: asyncio.BaseTransport | None = None
         # TLS may hand over already-decrypted bytes after reading was paused: they land here.
         self._spare = bytearray(256 * 1024)
+
+    @property
+    def position(self) -> int:
+        """How far the file has arrived: the part written so far plus what sits in buffers
+        (every byte received is written, also when the transfer stops), for progress."""
+        return self.start + self.received
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport

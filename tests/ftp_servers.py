@@ -136,10 +136,12 @@ def pyftpdlib_server(
     drop: threading.Event | None = None,
     rate: int = 0,
     rest: bool = True,
+    drop_every: int = 0,
 ) -> Iterator[FtpEndpoint]:
     """pyftpdlib serving `root`. `max_connections` makes it answer 421 beyond that many
     clients; `drop`, while set, makes it hang up in the middle of listing a subfolder; `rate`
-    limits sending to that many bytes a second; `rest=False` refuses to resume (REST)."""
+    limits sending to that many bytes a second; `rest=False` refuses to resume (REST);
+    `drop_every` aborts every file transfer (426) once it has sent that many bytes."""
     authorizer = DummyAuthorizer()
     authorizer.add_user(LOGIN, PASSWORD, str(root), perm="elradfmwMT")
     handler: Any
@@ -163,12 +165,11 @@ def pyftpdlib_server(
     if not rest:
         commands = {k: v for k, v in handler.proto_cmds.items() if k != "REST"}
         handler = type("NoRest", (handler,), {"proto_cmds": commands})
-    if rate:
-        handler = type(
-            "Throttled",
-            (handler,),
-            {"dtp_handler": type("Dtp", (ThrottledDTPHandler,), {"write_limit": rate})},
-        )
+    if rate or drop_every:
+        dtp: Any = type("Dtp", (ThrottledDTPHandler,), {"write_limit": rate or 64 << 20})
+        if drop_every:
+            dtp = _aborting(dtp, drop_every)
+        handler = type("Throttled", (handler,), {"dtp_handler": dtp})
     handler.authorizer = authorizer
     handler.passive_ports = None
     handler.log_prefix = "pyftpdlib %(username)s: "
@@ -194,6 +195,23 @@ def pyftpdlib_server(
     finally:
         server.close_all()
         thread.join(timeout=5)
+
+
+def _aborting(dtp: Any, limit: int) -> Any:
+    """A data channel that drops a file transfer after `limit` bytes, as a flaky link would."""
+
+    class Aborting(dtp):
+        sent = 0
+
+        def send(self, data: bytes) -> int:
+            count: int = super().send(data)
+            self.sent += count
+            if self.sent >= limit and self.file_obj is not None and not self._closed:
+                self.close()
+                self.cmd_channel.respond("426 Connection closed; transfer aborted.")
+            return count
+
+    return Aborting
 
 
 # ---- vsftpd ------------------------------------------------------------------------------------

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from api.openapi import PATH_PARAM
 from api.routes import route_tables
 from services.container import Services
 from services.models import AuditEvent, User
@@ -19,7 +18,7 @@ ENDPOINTS = [e for table in route_tables() for e in table.endpoints]
 
 
 def concrete(path: str) -> str:
-    return re.sub(r"\{(\w+)(?::[^}]+)?\}", "1", path)
+    return PATH_PARAM.sub("1", path)
 
 
 async def test_every_protected_route_checks_who_is_asking(
@@ -48,7 +47,7 @@ def test_the_openapi_document_lists_every_route_with_schemas() -> None:
 
     document = build_openapi(route_tables(), title="t", version="1")
     for endpoint in ENDPOINTS:
-        doc_path = re.sub(r"\{(\w+):[^}]+\}", r"{\1}", endpoint.path)
+        doc_path = PATH_PARAM.sub(r"{\1}", endpoint.path)
         operation = document["paths"][doc_path][endpoint.method.lower()]
         if endpoint.body is not None:
             schema = operation["requestBody"]["content"]["application/json"]["schema"]

@@ -109,6 +109,7 @@ async def test_openapi_document_describes_the_routes(api_url: str) -> None:
         assert {p["name"] for p in logs["parameters"]} >= {"level", "page", "per_page"}
         assert logs["security"] == [{"bearer": []}]
         assert "ErrorBody" in document["components"]["schemas"]
+        assert "/api/v1/users/{user_id}/{temp_code}/auth/" in document["paths"]
 
 
 async def test_swagger_ui_is_served_without_a_cdn(api_url: str) -> None:

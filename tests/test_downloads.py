@@ -416,10 +416,121 @@ async def test_a_station_that_cannot_resume_starts_over_and_says_so(
         await services.downloads.pause(alice, view.id)
         await asyncio.sleep(0.5)
         await services.downloads.start(alice, view.id)
-        done = await wait_until(services, view.id, status("completed", "failed"))
+        progress: list[int] = []
+
+        def track(v: DownloadView) -> bool:
+            if v.status == "downloading":
+                progress.append(v.bytes_done)
+            return v.status in ("completed", "failed")
+
+        done = await wait_until(services, view.id, track)
     assert done.status == "completed", done.error
     assert done.restarted
     assert await stored(services, done) == data
+    # The progress follows the new transfer (pyftpdlib sends it in bursts of 1 MiB).
+    assert len(set(progress)) >= 3, sorted(set(progress))
+
+
+async def test_a_file_replaced_on_the_station_while_paused_is_fetched_again_whole(
+    services: Services,
+    people: tuple[UserView, UserView, UserView],
+    worker: DownloadWorker,
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    """The same size, new content: resuming would store half of each. The station's MDTM
+    tells the partial data no longer belongs to the file, so it starts over."""
+    admin, alice, _bob = people
+    old, new = blob(6 * MIB, seed=30), blob(6 * MIB, seed=31)
+    with vsftpd_server(ftp_root, tls="none", certs=certs, rate=2 * MIB) as endpoint:
+        ids = await station_files(services, admin, endpoint, {"orbit.bin": old})
+        view, _ = await services.downloads.request(alice, ids["orbit.bin"])
+        await wait_until(services, view.id, lambda v: v.bytes_done >= MIB)
+        await services.downloads.pause(alice, view.id)
+        await wait_until(services, view.id, status("paused"))
+        put(ftp_root, "orbit.bin", new)  # rewritten now: a new modification time
+        await services.downloads.start(alice, view.id)
+        done = await wait_until(services, view.id, status("completed", "failed"))
+    assert done.status == "completed", done.error
+    assert await stored(services, done) == new
+
+
+async def test_a_link_that_keeps_dropping_still_brings_the_file(
+    services: Services,
+    people: tuple[UserView, UserView, UserView],
+    ftp_root: Path,
+) -> None:
+    """Retries count from the last attempt that moved the file on: a station that drops every
+    transfer after 512 KiB still delivers a 3 MiB file with only two retries allowed."""
+    admin, alice, _bob = people
+    data = blob(3 * MIB, seed=12)
+    stingy = DownloadWorker(
+        services.downloads, concurrency=4, retries=2, retry_delay=0.2, lease=2, tick=0.2
+    )
+    stingy.start()
+    try:
+        with pyftpdlib_server(ftp_root, drop_every=512 * 1024) as endpoint:
+            ids = await station_files(services, admin, endpoint, {"flaky.bin": data})
+            view, _ = await services.downloads.request(alice, ids["flaky.bin"])
+            done = await wait_until(services, view.id, status("completed", "failed"))
+    finally:
+        await stingy.stop()
+    assert done.status == "completed", done.error
+    assert await stored(services, done) == data
+
+
+async def test_a_long_queue_on_a_busy_station_does_not_hold_up_another(
+    services: Services,
+    people: tuple[UserView, UserView, UserView],
+    worker: DownloadWorker,
+    tmp_path: Path,
+    certs: Certificates,
+) -> None:
+    admin, alice, bob = people
+    busy_root, idle_root = tmp_path / "busy", tmp_path / "idle"
+    busy_root.mkdir()
+    idle_root.mkdir()
+    with (
+        pyftpdlib_server(busy_root, rate=16 * 1024) as busy,
+        vsftpd_server(idle_root, tls="none", certs=certs) as idle,
+    ):
+        for n in range(205):  # more than the worker reads in one go
+            put(busy_root, f"pass-{n:03}.bin", blob(64 * 1024, seed=n), age=HOUR)
+        station = await add_station(services, admin, busy, max_connections=2)
+        await services.stations.poll(station.id)
+        for row in await StationFile.filter(station_id=station.id):
+            await services.downloads.request(alice, row.id)
+        ids = await station_files(services, admin, idle, {"one.bin": b"one"})
+        view, _ = await services.downloads.request(bob, ids["one.bin"])
+        done = await wait_until(services, view.id, status("completed", "failed"), timeout=15)
+        assert done.status == "completed", done.error
+
+
+async def test_requests_at_the_same_moment_never_overrun_the_quota(
+    services: Services,
+    people: tuple[UserView, UserView, UserView],
+    worker: DownloadWorker,
+    ftp_root: Path,
+) -> None:
+    admin, alice, _bob = people
+    await services.users.set_quota(alice.id, 5 * MIB, actor=admin)
+    alice = await services.users.get(alice.id)
+    with pyftpdlib_server(ftp_root, rate=MIB) as endpoint:
+        files = {f"f{n}.bin": blob(3 * MIB, seed=20 + n) for n in range(4)}
+        ids = await station_files(services, admin, endpoint, files)
+        outcomes = await asyncio.gather(
+            *(services.downloads.request(alice, ids[name]) for name in files),
+            return_exceptions=True,
+        )
+        accepted = [o for o in outcomes if not isinstance(o, BaseException)]
+        refused = [o for o in outcomes if isinstance(o, BaseException)]
+        assert len(accepted) <= 1, outcomes
+        assert all(isinstance(o, QuotaExceeded) for o in refused), outcomes
+        held = [row.size for row in await Download.filter(user_id=alice.id)]
+        assert sum(held) <= 5 * MIB
+        for view, _ in accepted:
+            done = await wait_until(services, view.id, status("completed", "failed"))
+            assert done.status == "completed", done.error
 
 
 async def test_down_stops_and_deletes_and_remove_deletes_the_file_but_not_others_parts(

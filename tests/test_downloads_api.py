@@ -139,6 +139,8 @@ async def test_rest_answers_bad_requests_with_clear_errors(
             ({"station_file_id": "x"}, 400, "invalid_input"),
             ({"file": 1}, 400, "invalid_input"),
             ("not json", 400, "malformed_json"),
+            ({"station_file_id": True}, 400, "invalid_input"),
+            ({"station_file_id": 2**63}, 400, "invalid_input"),
         ]
         for body, status, code in cases:
             if isinstance(body, str):
@@ -157,6 +159,14 @@ async def test_rest_answers_bad_requests_with_clear_errors(
     other = await client.get(f"/api/v1/files/list_files/?user_id={admin.id}", headers=auth)
     assert other.status == 403
     assert (await client.post("/api/v1/files/12345/pause/", headers=auth)).status == 404
+    # Ids beyond any the database holds are missing, not a failure of ours.
+    for method, path in (
+        ("GET", "/api/v1/downloads/9223372036854775808/"),
+        ("POST", "/api/v1/files/99999999999999999999/pause/"),
+        ("GET", "/api/v1/files/99999999999999999999/download/"),
+    ):
+        huge = await client.request(method, path, headers=auth)
+        assert huge.status == 404 and (await huge.json())["error"]["code"] == "not_found"
 
 
 @pytest.mark.usefixtures("worker")
@@ -185,6 +195,7 @@ async def test_websocket_snapshot_then_changes_and_progress_at_most_once_a_secon
         assert len(progress) >= 2  # a 3-second download shows it moving
         amounts = [m["item"]["bytes"] for m in progress]
         assert amounts == sorted(amounts) and all(0 < a <= len(data) for a in amounts)
+        assert any(a % MIB for a in amounts), amounts  # what arrived, not whole buffers written
         # At most once a second. The stamps are taken on receipt, in the loop the server also
         # runs in, so one message delayed by a busy machine shortens the next gap: the bound
         # leaves room for that and still tells once a second from once a chunk.

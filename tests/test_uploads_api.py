@@ -230,7 +230,7 @@ async def test_bad_offsets_and_headers_get_clear_answers(client: Client, alice: 
     assert (status, error["error"]["code"]) == (400, "bad_offset")
     assert await offset_of(client, alice, session["id"]) == 0
     huge = await client.get("/api/v1/uploads/99999999999999999999/", headers=bearer(alice))
-    assert huge.status == 404 and (await huge.json())["error"]["code"] == "unknown_upload"
+    assert huge.status == 404 and (await huge.json())["error"]["code"] == "not_found"
 
     # Content-Range works as well as Upload-Offset.
     first = {"Content-Range": f"bytes 0-999/{len(data)}"}

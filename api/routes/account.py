@@ -82,7 +82,7 @@ async def list_tokens(request: web.Request) -> web.Response:
 
 
 @routes.delete(
-    r"/api/v1/account/tokens/{token_id:\d+}/",
+    r"/api/v1/account/tokens/{token_id:\d{1,18}}/",
     summary="Revoke one of your tokens",
     status=204,
     errors=[404],

@@ -154,7 +154,7 @@ async def deactivate_users(request: web.Request) -> web.Response:
 
 
 @routes.patch(
-    r"/api/v1/admin/users/{user_id:\d+}/",
+    r"/api/v1/admin/users/{user_id:\d{1,18}}/",
     summary="Change a user's state, admin flag or quota",
     auth="admin",
     body=AdminUserPatch,
@@ -176,7 +176,7 @@ async def patch_user(request: web.Request) -> web.Response:
 
 
 @routes.delete(
-    r"/api/v1/admin/users/{user_id:\d+}/",
+    r"/api/v1/admin/users/{user_id:\d{1,18}}/",
     summary="Delete a user with everything they hold",
     auth="admin",
     status=204,

@@ -138,7 +138,7 @@ async def logout(request: web.Request) -> web.Response:
 
 
 @routes.get(
-    r"/api/v1/users/{user_id:\d+}/registration/",
+    r"/api/v1/users/{user_id:\d{1,18}}/registration/",
     summary="Seed 000: the state of a "
     "Telegram user's registration (registration itself happens in the bot)",
     auth="none",
@@ -157,7 +157,7 @@ async def registration_state(request: web.Request) -> web.Response:
 
 
 @routes.get(
-    r"/api/v1/users/{user_id:\d+}/get_temp_code/",
+    r"/api/v1/users/{user_id:\d{1,18}}/get_temp_code/",
     summary="Seed 000: send a 6-digit code to the Telegram user",
     auth="none",
     response=CodeSent,
@@ -169,7 +169,7 @@ async def seed_get_temp_code(request: web.Request) -> web.Response:
 
 
 @routes.get(
-    r"/api/v1/users/{user_id:\d+}/{temp_code:\d{1,16}}/auth/",
+    r"/api/v1/users/{user_id:\d{1,18}}/{temp_code:\d{1,16}}/auth/",
     summary="Seed 000: exchange a code for a token",
     auth="none",
     response=SignedIn,

@@ -38,7 +38,7 @@ from services.users import UserView
 
 log = logging.getLogger(__name__)
 routes = RouteTable(tag="downloads")
-DOWNLOAD = r"/api/v1/files/{file_id:\d+}/"
+DOWNLOAD = r"/api/v1/files/{file_id:\d{1,18}}/"
 HEARTBEAT = 15.0
 PROGRESS_EVERY = 1.0
 FIRST_MESSAGE_WAIT = 10.0
@@ -98,7 +98,9 @@ class DownloadPageOut(Page):
 
 
 class DownloadRequest(BaseModel):
-    station_file_id: int = Field(ge=1, le=2**62, description="from /files/list_station_files/")
+    station_file_id: int = Field(
+        ge=1, le=2**62, strict=True, description="from /files/list_station_files/"
+    )
 
     model_config = ConfigDict(extra="forbid")
 
@@ -134,7 +136,7 @@ async def request_download(request: web.Request) -> web.Response:
 
 
 @routes.get(
-    r"/api/v1/downloads/{file_id:\d+}/",
+    r"/api/v1/downloads/{file_id:\d{1,18}}/",
     summary="One download: bytes, total, percent, speed, eta, status, error",
     response=DownloadOut,
     errors=[404],
@@ -220,8 +222,8 @@ async def remove(request: web.Request) -> web.Response:
 def add_websocket_routes(app: web.Application) -> None:
     for prefix in ("", "/api/v1"):
         for path, handler in (
-            (r"/files/{user_id:\d+}/downloading", watch_all),
-            (r"/files/{file_id:\d+}/{user_id:\d+}/downloading", watch_one),
+            (r"/files/{user_id:\d{1,18}}/downloading", watch_all),
+            (r"/files/{file_id:\d{1,18}}/{user_id:\d{1,18}}/downloading", watch_one),
         ):
             app.router.add_get(prefix + path, handler)
             app.router.add_get(prefix + path + "/", handler)

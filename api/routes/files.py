@@ -326,7 +326,7 @@ async def delete_files(request: web.Request) -> web.Response:
 
 
 @routes.patch(
-    r"/api/v1/files/{file_id:\d+}/",
+    r"/api/v1/files/{file_id:\d{1,18}}/",
     summary="Rename and/or comment a file",
     body=FilePatch,
     response=FileOut,
@@ -341,7 +341,7 @@ async def patch_file(request: web.Request) -> web.Response:
 
 
 @routes.get(
-    r"/api/v1/files/{file_id:\d+}/download/",
+    r"/api/v1/files/{file_id:\d{1,18}}/download/",
     summary="Download a file (Range, ETag)",
     errors=[404, 416],
 )
@@ -354,7 +354,7 @@ async def download(request: web.Request) -> web.StreamResponse:
 
 
 @routes.post(
-    r"/api/v1/files/{file_id:\d+}/share/",
+    r"/api/v1/files/{file_id:\d{1,18}}/share/",
     summary="Create an anonymous link (replaces an earlier one)",
     body=ShareIn,
     response=ShareOut,
@@ -373,7 +373,7 @@ async def share(request: web.Request) -> web.Response:
 
 
 @routes.get(
-    r"/api/v1/files/{file_id:\d+}/share/",
+    r"/api/v1/files/{file_id:\d{1,18}}/share/",
     summary="The file's anonymous link",
     response=ShareOut,
     errors=[404],
@@ -388,7 +388,7 @@ async def show_share(request: web.Request) -> web.Response:
 
 
 @routes.delete(
-    r"/api/v1/files/{file_id:\d+}/share/",
+    r"/api/v1/files/{file_id:\d{1,18}}/share/",
     summary="Revoke the anonymous link",
     status=204,
     errors=[404],

@@ -201,7 +201,7 @@ async def list_messages(request: web.Request) -> web.Response:
 
 
 @routes.patch(
-    r"/api/v1/messages/{message_id:\d+}/",
+    r"/api/v1/messages/{message_id:\d{1,18}}/",
     summary="Edit a message (in the chat when it was sent)",
     body=MessagePatch,
     response=MessageOut,
@@ -216,7 +216,7 @@ async def edit_message(request: web.Request) -> web.Response:
 
 
 @routes.delete(
-    r"/api/v1/messages/{message_id:\d+}/",
+    r"/api/v1/messages/{message_id:\d{1,18}}/",
     summary="Delete a message from the chat and the history",
     status=204,
     errors=[404],
@@ -263,7 +263,10 @@ async def list_bot_tokens(request: web.Request) -> web.Response:
 
 
 @routes.delete(
-    r"/api/v1/bot-tokens/{token_id:\d+}/", summary="Revoke a bot token", status=204, errors=[404]
+    r"/api/v1/bot-tokens/{token_id:\d{1,18}}/",
+    summary="Revoke a bot token",
+    status=204,
+    errors=[404],
 )
 async def revoke_bot_token(request: web.Request) -> web.Response:
     await services_of(request).messaging.revoke(

@@ -18,7 +18,7 @@ from services.stations import PollResult, StationFileFilter, StationView
 routes = RouteTable(tag="stations")
 Tls = Literal["none", "explicit", "implicit"]
 Encoding = Literal["auto", "utf-8", "cp1251"]
-STATION = r"/api/v1/admin/stations/{station_id:\d+}/"
+STATION = r"/api/v1/admin/stations/{station_id:\d{1,18}}/"
 
 
 class StationOut(BaseModel):

@@ -21,11 +21,11 @@ from pydantic import BaseModel, Field
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, respond
 from api.routes.files import FileOut, UploadOut
-from services.errors import InvalidInput, NotFound
+from services.errors import InvalidInput
 from services.uploads import UploadProgress, UploadService, UploadSessionView
 
 routes = RouteTable(tag="uploads")
-UPLOAD = r"/api/v1/uploads/{upload_id:\d+}/"
+UPLOAD = r"/api/v1/uploads/{upload_id:\d{1,18}}/"
 OFFSET_HEADER = "Upload-Offset"
 _CONTENT_RANGE = re.compile(r"^bytes (\d{1,19})-(\d{1,19})/(\d{1,19})$")
 
@@ -78,10 +78,7 @@ def uploads_of(request: web.Request) -> UploadService:
 
 
 def _upload_id(request: web.Request) -> int:
-    upload_id = int(request.match_info["upload_id"])
-    if upload_id >= 2**63:  # beyond any id the database can hold
-        raise NotFound("There is no such upload (or it has expired).", code="unknown_upload")
-    return upload_id
+    return int(request.match_info["upload_id"])
 
 
 def _session_response(view: UploadSessionView, status: int = 200) -> web.Response:
