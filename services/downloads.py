@@ -62,6 +62,14 @@ FINISHED = ("completed", "failed", "cancelled")
 MAX_RETRY_WAIT = 600.0
 
 
+async def _emptied(part: PartFile) -> PartFile:
+    """The partial file closed and opened again empty: the transfer starts over."""
+    part.close()
+    fresh = PartFile(part.path, 0)
+    await asyncio.to_thread(fresh.open)
+    return fresh
+
+
 class Stopped(Exception):
     """A running transfer was paused, stopped or taken over: leave its state to whoever did."""
 
@@ -290,7 +298,6 @@ class DownloadService:
             return await self._view(row), False
         if row is None:
             now = _now()
-            await self._check_quota(user, station_file.size, None)
             try:
                 row = await Download.create(
                     user_id=user.id,
@@ -306,31 +313,32 @@ class DownloadService:
             except IntegrityError:  # the same request twice at once
                 row = await Download.get(user_id=user.id, station_file_id=station_file.id)
                 return await self._view(row), False
-            # The row reserves its size now; checked again beside every other reservation,
-            # also those made at the same moment (one of two racing requests may be refused,
-            # never both let through).
             try:
-                await self._check_quota(user, station_file.size, row.id)
+                return await self._start(user, row, station_file), True
             except QuotaExceeded:
-                await Download.filter(id=row.id).delete()
+                await Download.filter(id=row.id).delete()  # refused: nothing asked for
                 raise
-            return await self._start(user, row, station_file, quota_checked=True), True
         return await self._start(user, row, station_file), False
 
-    async def _check_quota(self, user: UserView, size: int, exclude: int | None) -> None:
-        """Refuse a download that would not fit beside the user's files and what their other
-        downloads and uploads reserve."""
-        free = await self.users.free(user, except_download=exclude)
-        if size > free:
-            raise quota_error(free)(size)
+    async def _reserve(self, user: UserView, row: Download, size: int) -> None:
+        """The download holds its size against the quota, checked beside every other
+        reservation, also those made at the same moment: of two racing requests one may be
+        refused, never both let through. A refused one holds nothing."""
+        holding = row.status in HOLDING
+        if not holding:
+            await Download.filter(id=row.id, status=row.status).update(status="paused")
+        free = await self.users.free(user, except_download=row.id)
+        if size <= free:
+            return
+        if not holding:
+            await Download.filter(id=row.id, status="paused").update(status=row.status)
+        raise quota_error(free)(size)
 
     async def _start(
         self,
         user: UserView,
         row: Download,
         station_file: StationFile | None = None,
-        *,
-        quota_checked: bool = False,
     ) -> DownloadView:
         if station_file is None:
             if row.station_file_id is None:
@@ -341,16 +349,7 @@ class DownloadService:
             station_file = await StationFile.get(id=row.station_file_id).select_related("station")
         if station_file.gone:
             raise Conflict("The station no longer has this file.", code="station_file_gone")
-        if not quota_checked:
-            await self._check_quota(user, station_file.size, row.id)
-            if row.status not in HOLDING:
-                # Reserve, then check again beside reservations made meanwhile.
-                await Download.filter(id=row.id, status=row.status).update(status="paused")
-                try:
-                    await self._check_quota(user, station_file.size, row.id)
-                except QuotaExceeded:
-                    await Download.filter(id=row.id, status="paused").update(status=row.status)
-                    raise
+        await self._reserve(user, row, station_file.size)
         now = _now()
         ready: Transfer | None = None
         async with in_transaction():
@@ -908,9 +907,7 @@ class DownloadWorker:
                 try:
                     async with FtpSession.connect(target) as session:
                         if await self._replaced(session, transfer, part.size):
-                            part.close()
-                            part = PartFile(path, 0)
-                            await asyncio.to_thread(part.open)
+                            part = await _emptied(part)
                         if offset < transfer.size:
                             try:
                                 await self._retrieve(session, transfer, part, (writer, hasher))
@@ -921,9 +918,7 @@ class DownloadWorker:
                                     "Transfer %s: the station cannot resume; starting over",
                                     transfer.id,
                                 )
-                                part.close()
-                                part = PartFile(path, 0)
-                                await asyncio.to_thread(part.open)
+                                part = await _emptied(part)
                                 await Transfer.filter(id=transfer.id).update(restarted=True)
                                 await self._retrieve(session, transfer, part, (writer, hasher))
                     if part.size < transfer.size:  # a clean end, but short: go on from there

@@ -266,11 +266,9 @@ async def test_a_watcher_whose_access_ends_is_cut_off(
     client: Client,
     services: Services,
     accounts: tuple[UserView, str, UserView, str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An open socket does not outlive the right to watch: a deactivated account or a revoked
-    token ends it within the re-check interval, with the reason."""
-    monkeypatch.setattr("api.routes.downloads.RECHECK_EVERY", 0.5)
+    token ends it within the re-check interval (5 s), with the reason."""
     admin, alice_token, alice, bob_token = accounts
     bob = await services.auth.authenticate(bob_token)
     async with client.ws_connect(f"/files/{alice.id}/downloading/?token={alice_token}") as ws:
