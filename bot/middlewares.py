@@ -8,7 +8,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from services.audit import set_origin
+from services.audit import TELEGRAM, set_origin
 from services.container import Services
 from services.logs import bind_log_context
 
@@ -28,7 +28,7 @@ class UserMiddleware(BaseMiddleware):
         if telegram_user is not None and not telegram_user.is_bot:
             user = await services.users.seen_telegram(telegram_user.id)
         data["user"] = user
-        set_origin("telegram")
+        set_origin(TELEGRAM)
         if user is not None:
             bind_log_context(user_id=user.id)
         return await handler(event, data)

@@ -34,7 +34,7 @@ class BotNotifier:
                 text = texts.login_code(code, minutes)
             else:
                 text = texts.bot_token_code(code, minutes)
-        await self.delivery.enqueue(user.id, text)
+        await self.delivery.enqueue(user.id, text, secret=True)
 
     async def announce_new_user(self, admin: UserView, user: UserView) -> int | None:
         with self.i18n.context(), self.i18n.use_locale(admin.language):
@@ -42,6 +42,11 @@ class BotNotifier:
             markup = _markup(keyboards.new_user_decision(user))
         message = await self.delivery.enqueue(admin.id, text, reply_markup=markup)
         return message.id
+
+    async def announce_waiting_users(self, admin: UserView, count: int) -> None:
+        with self.i18n.context(), self.i18n.use_locale(admin.language):
+            text = texts.waiting_users_notice(count)
+        await self.delivery.enqueue(admin.id, text)
 
     async def update_new_user_notice(
         self, admin: UserView, message_id: int, user: UserView, actor: UserView | None

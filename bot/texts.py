@@ -112,6 +112,14 @@ def new_user_notice(user: UserView) -> str:
     )
 
 
+def waiting_users_notice(count: int) -> str:
+    return ngettext(
+        "Many people are registering: {count} is waiting for activation. /admin lists them.",
+        "Many people are registering: {count} are waiting for activation. /admin lists them.",
+        count,
+    ).format(count=count)
+
+
 def decided_notice(user: UserView, actor: UserView | None) -> str:
     by = _name(actor) if actor else "—"
     if user.is_active:

@@ -2,7 +2,9 @@
 Telegram user, deleting one's own account.
 
 Passwords are hashed with argon2id (argon2-cffi defaults) in a worker thread, never logged or
-returned. Wrong passwords are audited; `MAX_LOGIN_FAILURES` per login in `LOGIN_WINDOW` answer 429.
+returned. Wrong passwords are audited. At most `MAX_LOGIN_FAILURES` wrong passwords per login in
+`LOGIN_WINDOW`, and `MAX_REGISTRATIONS` new accounts per client address in `REGISTRATION_WINDOW`:
+each attempt reserves its slot before the (slow) check, so parallel requests cannot exceed them.
 """
 
 from __future__ import annotations
@@ -16,14 +18,29 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from tortoise.exceptions import IntegrityError
 
-from services.audit import AuditService
-from services.errors import Conflict, Forbidden, InvalidInput, RateLimited, Unauthorized
+from services.audit import AuditService, current_origin
+from services.errors import Conflict, Forbidden, InvalidInput, Unauthorized
 from services.models import User
+from services.throttle import Limit, Throttle
 from services.users import UserService, UserView
 
 LOGIN_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{3,19}$")
 MAX_LOGIN_FAILURES = 10
 LOGIN_WINDOW = timedelta(minutes=15)
+LOGIN_FAILURES = Limit(
+    "login-failures",
+    MAX_LOGIN_FAILURES,
+    LOGIN_WINDOW,
+    "Too many failed sign-ins; wait a few minutes.",
+)
+MAX_REGISTRATIONS = 5
+REGISTRATION_WINDOW = timedelta(hours=1)
+REGISTRATIONS = Limit(
+    "registrations",
+    MAX_REGISTRATIONS,
+    REGISTRATION_WINDOW,
+    "Too many accounts registered from your address; try again later.",
+)
 _hasher = PasswordHasher()
 # Verified against when the login is unknown, so both cases take the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -58,9 +75,10 @@ def normalized_email(email: str) -> str:
 
 
 class AccountService:
-    def __init__(self, *, users: UserService, audit: AuditService) -> None:
+    def __init__(self, *, users: UserService, audit: AuditService, throttle: Throttle) -> None:
         self._users = users
         self._audit = audit
+        self._throttle = throttle
 
     async def register(
         self, *, login: str, password: str, full_name: str, email: str | None
@@ -80,6 +98,7 @@ class AccountService:
                 problems.update(exc.fields)
         if problems:
             raise InvalidInput("Some fields are invalid.", fields=problems)
+        slot = await self._throttle.take(REGISTRATIONS, current_origin())
         password_hash = await asyncio.to_thread(_hasher.hash, password)
         try:
             user = await User.create(
@@ -90,6 +109,7 @@ class AccountService:
                 is_active=self._users.auto_activate,
             )
         except IntegrityError:
+            await self._throttle.give_back(slot)
             raise Conflict("This login is taken.", code="login_taken") from None
         view = UserView.of(user)
         await self._audit.record(
@@ -99,15 +119,12 @@ class AccountService:
         return view
 
     async def authenticate(self, login: str, password: str) -> UserView:
-        """The user with this login and password (active or not: callers decide)."""
-        failures = await self._audit.count_recent(
-            "login_failed", subject=login.lower(), within=LOGIN_WINDOW
-        )
-        if failures >= MAX_LOGIN_FAILURES:
-            raise RateLimited(
-                "Too many failed sign-ins; wait a few minutes.",
-                retry_after=int(LOGIN_WINDOW.total_seconds()),
-            )
+        """The user with this login and password (active or not: callers decide).
+
+        The attempt is counted before the password is checked and given back when it was right,
+        so at most MAX_LOGIN_FAILURES guesses per window are ever evaluated.
+        """
+        slot = await self._throttle.take(LOGIN_FAILURES, login.lower())
         user = await User.get_or_none(login=login) if LOGIN_RE.match(login) else None
         stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
         try:
@@ -120,6 +137,7 @@ class AccountService:
                 "login_failed", subject=login.lower(), target_user_id=user.id if user else None
             )
             raise Unauthorized("Wrong login or password.", code="bad_credentials")
+        await self._throttle.give_back(slot)
         if _hasher.check_needs_rehash(stored):
             new_hash = await asyncio.to_thread(_hasher.hash, password)
             await User.filter(id=user.id).update(password_hash=new_hash)

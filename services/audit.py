@@ -1,21 +1,27 @@
 """The audit log: sign-ins and administrative actions, with who, what, when and from where.
 
 Edges set the origin once per request or update (`set_origin`): an IP address for HTTP, "telegram"
-for the bot. Failed sign-ins recorded here also feed the password-guessing limit.
+for the bot.
 """
 
 from __future__ import annotations
 
 import contextvars
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from services.models import AuditEvent
 
+TELEGRAM = "telegram"  # the origin of everything the bot handles
 _origin: contextvars.ContextVar[str] = contextvars.ContextVar("audit_origin", default="")
 
 
 def set_origin(origin: str) -> None:
     _origin.set(origin[:64])
+
+
+def current_origin() -> str:
+    """Where the request being handled comes from (an IP address, or "telegram")."""
+    return _origin.get()
 
 
 class AuditService:
@@ -37,10 +43,3 @@ class AuditService:
             origin=_origin.get(),
             detail=detail,
         )
-
-    async def count_recent(self, action: str, *, subject: str, within: timedelta) -> int:
-        since = datetime.now(UTC) - within
-        count: int = await AuditEvent.filter(
-            action=action, subject=subject, created_at__gte=since
-        ).count()
-        return count

@@ -22,6 +22,7 @@ from services.ports import Notifier
 from services.settings import Settings
 from services.stations import StationService
 from services.storage import LocalBlobStore
+from services.throttle import Throttle
 from services.uploads import UploadService
 from services.users import UserService
 from services.webapp import WebAppService
@@ -45,6 +46,7 @@ class Services:
     downloads: DownloadService
     uploads: UploadService
     webapp: WebAppService
+    throttle: Throttle
 
 
 def build_services(
@@ -56,6 +58,7 @@ def build_services(
     scheduler_probe: Callable[[], bool],
 ) -> Services:
     audit = AuditService()
+    throttle = Throttle()
     blobs = BlobService(LocalBlobStore(settings.storage))
     delivery = DeliveryService(gateway=gateway, blobs=blobs)
     notifier = notifier_factory(delivery)
@@ -66,8 +69,9 @@ def build_services(
         notifier=notifier,
         audit=audit,
         blobs=blobs,
+        throttle=throttle,
     )
-    codes = CodeService(secret=settings.secret, notifier=notifier, audit=audit)
+    codes = CodeService(secret=settings.secret, notifier=notifier, audit=audit, throttle=throttle)
     auth = AuthService()
     files = FileService(
         blobs=blobs, users=users, max_upload=int(settings.max_upload), secret=settings.secret
@@ -85,7 +89,7 @@ def build_services(
     return Services(
         settings=settings,
         users=users,
-        accounts=AccountService(users=users, audit=audit),
+        accounts=AccountService(users=users, audit=audit, throttle=throttle),
         auth=auth,
         codes=codes,
         delivery=delivery,
@@ -93,6 +97,7 @@ def build_services(
             delivery=delivery,
             codes=codes,
             blobs=blobs,
+            users=users,
             limit=RateLimit(
                 settings.bot_token_rate, settings.bot_token_burst, settings.bot_token_daily
             ),
@@ -113,4 +118,5 @@ def build_services(
             auth=auth,
             audit=audit,
         ),
+        throttle=throttle,
     )

@@ -5,6 +5,11 @@ table, so a restart loses nothing: a message claimed by a process that died is q
 its claim expires. Pacing stays under Telegram's limits (about 30 messages a second overall and
 one a second per chat); a 429 pauses sending for `retry_after`, 5xx and network errors back off,
 403 marks the person unreachable. Long texts go out in parts of at most 4096 characters.
+
+Messages have an origin: "app" (sent by an external app with a bot token: that is the history
+its owner reads) or "service" (ftpgram's own notices: codes, admin notices; never listed). A
+secret message (a one-time code) keeps its text only while it waits to be sent: once it is sent
+or has failed for good, the text is erased, so no history, API answer or backup can show it.
 """
 
 from __future__ import annotations
@@ -89,6 +94,7 @@ class MessageView:
     user_id: int
     bot_token_id: int | None
     kind: str
+    origin: str
     text: str
     title: str
     format: str
@@ -106,6 +112,7 @@ class MessageView:
             row.user_id,
             row.bot_token_id,
             row.kind,
+            row.origin,
             row.text,
             row.title,
             row.format,
@@ -116,6 +123,12 @@ class MessageView:
             row.sent_at,
             row.attempts,
         )
+
+
+def _forget_secret(row: Message) -> dict[str, Any]:
+    """The fields that erase a secret message's text once it has been delivered (or never will
+    be)."""
+    return {"text": "", "reply_markup": None} if row.secret else {}
 
 
 class _Pacer:
@@ -186,9 +199,11 @@ class DeliveryService:
         reply_markup: dict[str, Any] | None = None,
         bot_token_id: int | None = None,
         kind: str = "text",
-        attachment: tuple[str, str] | None = None,
+        attachment: tuple[str, str, int] | None = None,
+        origin: str = "service",
+        secret: bool = False,
     ) -> MessageView:
-        """Queue a message to a user; `attachment` is (sha256, name) of stored content."""
+        """Queue a message to a user; `attachment` is (sha256, name, size) of stored content."""
         now = datetime.now(UTC)
         row = await Message.create(
             user_id=user_id,
@@ -202,6 +217,9 @@ class DeliveryService:
             reply_markup=reply_markup,
             attachment_sha256=attachment[0] if attachment else None,
             attachment_name=attachment[1] if attachment else None,
+            attachment_size=attachment[2] if attachment else 0,
+            origin=origin,
+            secret=secret,
             next_attempt_at=now,
             created_at=now,
         )
@@ -217,7 +235,8 @@ class DeliveryService:
     async def history(
         self, user_id: int, *, page: int = 1, per_page: int = 50
     ) -> tuple[list[MessageView], int]:
-        query = Message.filter(user_id=user_id)
+        """The messages apps sent to this user (ftpgram's own notices are not history)."""
+        query = Message.filter(user_id=user_id, origin="app")
         total = await query.count()
         rows = (
             await query.order_by("-created_at", "-id").offset((page - 1) * per_page).limit(per_page)
@@ -418,6 +437,7 @@ class DeliveryService:
             error="",
             attempts=row.attempts + 1,
             claimed_until=None,
+            **_forget_secret(row),
         )
         if row.bot_token_id is not None:
             await BotToken.filter(id=row.bot_token_id).update(messages_sent=F("messages_sent") + 1)
@@ -450,6 +470,7 @@ class DeliveryService:
             telegram_message_ids=sent_ids or [],
             attempts=row.attempts + 1,
             claimed_until=None,
+            **_forget_secret(row),
         )
 
     async def wait_idle(self) -> None:

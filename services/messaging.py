@@ -11,16 +11,25 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from services.blobs import BlobService
 from services.codes import BOT_TOKEN, CodeService
 from services.delivery import DeliveryService, MessageView
-from services.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized
+from services.errors import (
+    AppError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
 from services.models import BotToken, User
-from services.storage import IncomingFile
-from services.users import UserView
+from services.storage import IncomingFile, quota_error, size_error
+from services.users import UserService, UserView
 
 TOKEN_PREFIX = "ftb_"
 FORMATS = ("plain", "markdown", "html")
@@ -59,6 +68,12 @@ class NewBotToken:
     view: BotTokenView
 
 
+def _attachment_too_large(size: int) -> AppError:
+    error = size_error(MAX_DOCUMENT)(size)
+    error.message = f"Telegram takes files of at most {MAX_DOCUMENT} bytes here."
+    return error
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -70,11 +85,13 @@ class MessagingService:
         delivery: DeliveryService,
         codes: CodeService,
         blobs: BlobService,
+        users: UserService,
         limit: RateLimit,
     ) -> None:
         self._delivery = delivery
         self._codes = codes
         self._blobs = blobs
+        self._users = users
         self.limit = limit
 
     # ---- tokens ------------------------------------------------------------------------
@@ -159,6 +176,26 @@ class MessagingService:
 
     # ---- sending -----------------------------------------------------------------------
 
+    async def receive_attachment(
+        self, token: BotTokenView, read: Callable[[int], Awaitable[bytes]]
+    ) -> IncomingFile:
+        """Stream an attachment in, stopping as soon as it passes the largest file Telegram
+        takes or the space the token's owner has left (attachments kept with the history count
+        against the owner's quota)."""
+        owner = await self._users.get(token.user_id)
+        free = await self._users.free(owner)
+        incoming = self._blobs.store.incoming()
+        if free >= MAX_DOCUMENT:
+            incoming.limit, incoming.on_limit = MAX_DOCUMENT, _attachment_too_large
+        else:
+            incoming.limit, incoming.on_limit = free, quota_error(free)
+        try:
+            await incoming.copy_from(read)
+        except BaseException:
+            await incoming.discard()
+            raise
+        return incoming
+
     async def send(
         self,
         token: BotTokenView,
@@ -191,17 +228,15 @@ class MessagingService:
         if owner.telegram_id is None:
             raise Conflict("The token's owner has no Telegram account.", code="no_telegram")
         await self._take(token.id)
-        stored: tuple[str, str] | None = None
+        stored: tuple[str, str, int] | None = None
         if attachment is not None:
             incoming, name = attachment
             limit = MAX_PHOTO if kind == "photo" else MAX_DOCUMENT
             if incoming.size > limit:
-                raise InvalidInput(
-                    f"Telegram takes at most {limit} bytes here.", code="file_too_large"
-                )
+                raise size_error(limit)(incoming.size)
             sha256 = await incoming.finish()
             await self._blobs.retain_content(sha256, incoming)
-            stored = (sha256, name)
+            stored = (sha256, name, incoming.size)
         return await self._delivery.enqueue(
             owner.id,
             text,
@@ -212,13 +247,15 @@ class MessagingService:
             bot_token_id=token.id,
             kind=kind,
             attachment=stored,
+            origin="app",
         )
 
     # ---- history and edits -------------------------------------------------------------
 
     async def _own(self, user: UserView, message_id: int) -> MessageView:
         message = await self._delivery.get(message_id)
-        if message.user_id != user.id:
+        # ftpgram's own notices (codes among them) are not the user's history to edit.
+        if message.user_id != user.id or message.origin != "app":
             raise NotFound("There is no such message.", code="unknown_message")
         return message
 

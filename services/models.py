@@ -68,10 +68,27 @@ class LoginCode(Model):
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
     failed_attempts = fields.SmallIntField(default=0)
+    # Asked for in Telegram by the account's owner (not over the unauthenticated API): such a
+    # code still works when strangers have used up the account's daily wrong guesses.
+    via_bot = fields.BooleanField(default=False)
 
     class Meta:
         table = "login_code"
         indexes = (("user_id", "purpose", "created_at"),)
+
+
+class AttemptWindow(Model):
+    """How many attempts one key (a login, an address, an account) has taken in its window.
+
+    A slot is reserved atomically before the attempt is evaluated (see services/throttle.py).
+    """
+
+    key = fields.CharField(max_length=120, primary_key=True)
+    count = fields.IntField(default=0)
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "attempt_window"
 
 
 class AuditEvent(Model):
@@ -145,7 +162,8 @@ class ShareLink(Model):
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField(null=True)
     max_downloads = fields.IntField(null=True)
-    # Downloads started and not (yet) failed; a finished one stays counted.
+    # Responses that served the file (a GET answered 200 or 206: the whole file or any range),
+    # each counted before its first byte and kept, also when it was cut off.
     downloads = fields.IntField(default=0)
 
     class Meta:
@@ -240,6 +258,12 @@ class Message(Model):
     reply_markup: fields.Field[Any] = fields.JSONField(null=True)
     attachment_sha256 = fields.CharField(max_length=64, null=True)
     attachment_name = fields.CharField(max_length=255, null=True)
+    attachment_size = fields.BigIntField(default=0)
+    # "app": sent by an app with a bot token, kept as history; "service": ftpgram's own notices
+    # (codes, admin notices), never listed in the history.
+    origin = fields.CharField(max_length=10, default="app")
+    # Secret text (a one-time code): kept only until it is sent or fails, then erased.
+    secret = fields.BooleanField(default=False)
     status = fields.CharField(max_length=10, default="queued", db_index=True)
     attempts = fields.SmallIntField(default=0)
     next_attempt_at = fields.DatetimeField(db_index=True)

@@ -24,6 +24,10 @@ class Notifier(Protocol):
     async def announce_new_user(self, admin: UserView, user: UserView) -> int | None:
         """Ask `admin` to activate or reject `user`; returns the message id to update later."""
 
+    async def announce_waiting_users(self, admin: UserView, count: int) -> None:
+        """Tell `admin` that `count` people are waiting for a decision (after a flood of
+        registrations, instead of one message each)."""
+
     async def update_new_user_notice(
         self, admin: UserView, message_id: int, user: UserView, actor: UserView | None
     ) -> None:

@@ -61,6 +61,10 @@ async def prune_uploads(services: Services) -> None:
     await services.uploads.sweep()  # logs what it removed
 
 
+async def prune_attempts(services: Services) -> None:
+    await services.throttle.prune()
+
+
 async def poll_station(services: Services, station_id: int) -> None:
     await services.stations.poll_due(station_id)
 
@@ -137,6 +141,7 @@ def schedule_jobs(scheduler: AsyncIOScheduler, services: Services) -> None:
         (prune_logs, 6),
         (prune_messages, 6),
         (prune_uploads, 1),
+        (prune_attempts, 1),
     ):
         scheduler.add_job(
             prune,

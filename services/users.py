@@ -3,6 +3,7 @@ receive. Administrative actions are audited and reflected on the admins' Telegra
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 from collections.abc import Iterable
@@ -15,22 +16,27 @@ from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
 from services.audit import AuditService
-from services.errors import Conflict, InvalidInput, NotFound
+from services.errors import Conflict, InvalidInput, NotFound, RateLimited
 from services.models import (
     DOWNLOAD_HOLDING,
     AdminNotice,
     ApiToken,
     Download,
+    Message,
     StoredFile,
     UploadSession,
     User,
 )
+from services.throttle import Limit, Throttle
 
 if TYPE_CHECKING:
     from services.blobs import BlobService
     from services.ports import Notifier
 
 log = logging.getLogger(__name__)
+# New-user notices per administrator, then one summary per window (see `announce`).
+NOTICES = Limit("new-user-notices", 5, timedelta(minutes=10), "")
+DIGESTS = Limit("new-user-digests", 1, timedelta(minutes=10), "")
 SUPPORTED_LANGUAGES = ("en", "ru")
 # last_seen is a hint for admins, not an audit trail: write it at most this often.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
@@ -123,8 +129,10 @@ class UserService:
         notifier: Notifier,
         audit: AuditService,
         blobs: BlobService,
+        throttle: Throttle,
     ) -> None:
         self._blobs = blobs
+        self._throttle = throttle
         self.admin_ids = frozenset(admin_ids)
         self.auto_activate = auto_activate
         self.default_quota = default_quota
@@ -182,15 +190,32 @@ class UserService:
         return [UserView.of(admin) for admin in admins]
 
     async def announce(self, user: UserView) -> None:
-        """Ask every admin to decide about a new pending user (one message each)."""
+        """Ask every admin to decide about a new pending user (one message each).
+
+        A flood of registrations does not flood the admins: past `NOTICES` in a window, an admin
+        gets one summary of how many people are waiting (`DIGESTS`), and no more until the window
+        passes; /admin lists them all.
+        """
         if user.is_active:
             return
         for admin in await self.telegram_admins():
+            try:
+                await self._throttle.take(NOTICES, str(admin.id))
+            except RateLimited:
+                with contextlib.suppress(RateLimited):
+                    await self._throttle.take(DIGESTS, str(admin.id))
+                    await self._notifier.announce_waiting_users(admin, await self.pending_count())
+                continue
             message_id = await self._notifier.announce_new_user(admin, user)
             if message_id is not None:
                 await AdminNotice.create(
                     user_id=user.id, admin_telegram_id=admin.telegram_id, message_id=message_id
                 )
+
+    async def pending_count(self) -> int:
+        """People waiting for an administrator to activate or decline them."""
+        count: int = await User.filter(is_active=False, rejected_at=None).count()
+        return count
 
     async def seen_telegram(self, telegram_id: int) -> UserView | None:
         """The user behind a Telegram account, marking them seen; None when not registered."""
@@ -276,14 +301,16 @@ class UserService:
         return max(0, self.quota_of(user) - await self.used(user.id) - reserved)
 
     async def used(self, user_id: int) -> int:
-        """Bytes of all the user's files (each reference counts its full size)."""
-        row = (
-            await StoredFile.filter(user_id=user_id)
-            .annotate(total=Sum("size"))
-            .first()
-            .values("total")
-        )
-        return int(row["total"] or 0) if row else 0
+        """Bytes of all the user's files (each reference counts its full size), and of the
+        attachments apps sent them that the message history keeps."""
+        total = 0
+        for query, column in (
+            (StoredFile.filter(user_id=user_id), "size"),
+            (Message.filter(user_id=user_id, attachment_size__gt=0), "attachment_size"),
+        ):
+            row = await query.annotate(total=Sum(column)).first().values("total")
+            total += int(row["total"] or 0) if row else 0
+        return total
 
     async def usage(self, user: UserView) -> Usage:
         quota = self.quota_of(user)

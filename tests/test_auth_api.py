@@ -9,7 +9,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from services.container import Services
-from services.models import ApiToken, AuditEvent, LoginCode, User
+from services.models import ApiToken, AttemptWindow, AuditEvent, LoginCode, User
 from tests.conftest import bearer, make_user
 from tests.telegram_fake import FakeTelegram
 
@@ -163,8 +163,9 @@ async def test_code_requests_and_daily_failures_are_capped(
 
     # Earlier codes fall out of the 15-minute window but stay within the day.
     async def burn_a_code() -> None:
-        old = datetime.now(UTC) - timedelta(hours=1)
-        await LoginCode.filter(user__telegram_id=5004).update(created_at=old)
+        await AttemptWindow.filter(key__startswith="code-requests-api").update(
+            expires_at=datetime.now(UTC)
+        )
         assert (await client.post("/api/v1/auth/code/", json={"telegram_id": 5004})).status == 202
         for _ in range(5):
             await client.post(
@@ -174,8 +175,8 @@ async def test_code_requests_and_daily_failures_are_capped(
     for _ in range(4):
         await burn_a_code()
     assert sum(c.failed_attempts for c in await LoginCode.filter(user__telegram_id=5004)) == 20
-    await LoginCode.filter(user__telegram_id=5004).update(
-        created_at=datetime.now(UTC) - timedelta(hours=2)
+    await AttemptWindow.filter(key__startswith="code-requests-api").update(
+        expires_at=datetime.now(UTC)
     )
     capped = await client.post("/api/v1/auth/code/", json={"telegram_id": 5004})
     assert capped.status == 429

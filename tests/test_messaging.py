@@ -204,13 +204,13 @@ async def test_history_edits_and_deletes(
     sent = await (await post(http, api_url, token, text="first")).json()
     message = await telegram.expect_message(person.id)
     await services.delivery.wait_idle()
-    failed = await services.delivery.enqueue(user.id, "x")
+    failed = await services.delivery.enqueue(user.id, "x", origin="app")
     await Message.filter(id=failed.id).update(status="failed", error="Bad Request: test")
-    queued = await services.delivery.enqueue(user.id, "later")
+    queued = await services.delivery.enqueue(user.id, "later", origin="app")
     await Message.filter(id=queued.id).update(
         next_attempt_at=datetime.now(UTC) + timedelta(hours=1)
     )
-    sending = await services.delivery.enqueue(user.id, "going out")
+    sending = await services.delivery.enqueue(user.id, "going out", origin="app")
     await Message.filter(id=sending.id).update(
         status="sending", claimed_until=datetime.now(UTC) + timedelta(hours=1)
     )

@@ -108,16 +108,17 @@ async def _form(request: web.Request) -> tuple[MessageIn, str, IncomingFile | No
     fields: dict[str, str] = {}
     incoming: IncomingFile | None = None
     name = "file"
-    files = services_of(request).files
+    messaging = services_of(request).messaging
     reader = await request.multipart()
     try:
         async for part in reader:
             if not isinstance(part, BodyPartReader):
                 continue
             if part.name == "file" and incoming is None:
-                incoming = files.store.incoming()
                 name = part.filename or "file"
-                await incoming.copy_from(part.read_chunk)
+                incoming = await messaging.receive_attachment(
+                    request[BOT_TOKEN_KEY], part.read_chunk
+                )
             elif part.name:
                 value = await part.read(decode=True)
                 if len(value) > MAX_FORM_FIELD:
@@ -145,7 +146,7 @@ async def _form(request: web.Request) -> tuple[MessageIn, str, IncomingFile | No
     body=MessageIn,
     response=MessageOut,
     status=202,
-    errors=[400, 409, 429],
+    errors=[400, 409, 413, 429, 507],
 )
 async def send_message(request: web.Request) -> web.Response:
     token = request[BOT_TOKEN_KEY]

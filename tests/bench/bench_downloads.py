@@ -248,6 +248,7 @@ async def ftpgram_child(port: int, work: Path) -> None:
     from services.ports import Notifier
     from services.stations import StationService
     from services.storage import LocalBlobStore
+    from services.throttle import Throttle
     from services.users import UserService, UserView
 
     phases, counter = Phases(), Counter()
@@ -265,6 +266,7 @@ async def ftpgram_child(port: int, work: Path) -> None:
             notifier=notifier,
             audit=audit,
             blobs=blobs,
+            throttle=Throttle(),
         )
         files = FileService(blobs=blobs, users=users, max_upload=1 << 40, secret=b"bench-secret")
         stations = StationService(

@@ -32,6 +32,7 @@ from services.models import User
 from services.ports import Notifier
 from services.stations import StationService
 from services.storage import LocalBlobStore
+from services.throttle import Throttle
 from services.users import UserService, UserView
 from tests.ftp_servers import certificates, vsftpd_server
 
@@ -82,6 +83,7 @@ async def ftpgram_polls(
             notifier=notifier,
             audit=audit,
             blobs=BlobService(LocalBlobStore(work / "storage")),
+            throttle=Throttle(),
         )
         service = StationService(
             secret=b"bench-secret-key", notifier=notifier, audit=audit, users=users, ca_file=ca_file
