@@ -2,9 +2,10 @@
 Telegram user, deleting one's own account.
 
 Passwords are hashed with argon2id (argon2-cffi defaults) in a worker thread, never logged or
-returned. Wrong passwords are audited. At most `MAX_LOGIN_FAILURES` wrong passwords per login in
-`LOGIN_WINDOW`, and `MAX_REGISTRATIONS` new accounts per client address in `REGISTRATION_WINDOW`:
-each attempt reserves its slot before the (slow) check, so parallel requests cannot exceed them.
+returned. Wrong passwords are audited. Limits: `MAX_LOGIN_FAILURES` wrong passwords per login
+and `ADDRESS_LOGIN_FAILURES` per client address in `LOGIN_WINDOW`; `MAX_REGISTRATIONS` new
+accounts per client address in `REGISTRATION_WINDOW`. Each attempt reserves its slot before the
+(slow) check, so parallel requests cannot exceed them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ LOGIN_FAILURES = Limit(
     MAX_LOGIN_FAILURES,
     LOGIN_WINDOW,
     "Too many failed sign-ins; wait a few minutes.",
+)
+# Password spraying (a few guesses at many logins) from one address.
+ADDRESS_LOGIN_FAILURES = Limit(
+    "login-failures-address",
+    50,
+    LOGIN_WINDOW,
+    "Too many failed sign-ins from your address; wait a few minutes.",
 )
 MAX_REGISTRATIONS = 5
 REGISTRATION_WINDOW = timedelta(hours=1)
@@ -124,7 +132,9 @@ class AccountService:
         The attempt is counted before the password is checked and given back when it was right,
         so at most MAX_LOGIN_FAILURES guesses per window are ever evaluated.
         """
-        slot = await self._throttle.take(LOGIN_FAILURES, login.lower())
+        slots = await self._throttle.take_all(
+            (LOGIN_FAILURES, login.lower()), (ADDRESS_LOGIN_FAILURES, current_origin())
+        )
         user = await User.get_or_none(login=login) if LOGIN_RE.match(login) else None
         stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
         try:
@@ -137,7 +147,8 @@ class AccountService:
                 "login_failed", subject=login.lower(), target_user_id=user.id if user else None
             )
             raise Unauthorized("Wrong login or password.", code="bad_credentials")
-        await self._throttle.give_back(slot)
+        for slot in slots:
+            await self._throttle.give_back(slot)
         if _hasher.check_needs_rehash(stored):
             new_hash = await asyncio.to_thread(_hasher.hash, password)
             await User.filter(id=user.id).update(password_hash=new_hash)

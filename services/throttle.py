@@ -80,6 +80,18 @@ class Throttle:
                 continue  # another request created it first
         raise RateLimited(limit.message, retry_after=1)
 
+    async def take_all(self, *wanted: tuple[Limit, str]) -> list[Slot]:
+        """Reserve one attempt under each (limit, subject), in order; all or none."""
+        slots: list[Slot] = []
+        try:
+            for limit, subject in wanted:
+                slots.append(await self.take(limit, subject))
+        except RateLimited:
+            for slot in slots:
+                await self.give_back(slot)
+            raise
+        return slots
+
     async def give_back(self, slot: Slot) -> None:
         """Return a reserved attempt (it succeeded, and the limit counts failures)."""
         await AttemptWindow.filter(key=slot.key, count__gt=0).update(count=F("count") - 1)

@@ -297,3 +297,18 @@ async def test_attachments_stop_at_the_owners_free_space_and_count_against_it(
     assert quota == {"quota": 1_000_000, "used": 400_000, "free": 600_000}
     again = await client.post("/api/v1/messages/", data=form(700_000), headers=bearer(app_token))
     assert again.status == 507
+
+
+async def test_password_spraying_from_one_address_is_limited(client: Client) -> None:
+    for n in range(6):
+        await User.create(login=f"spray{n}", full_name="S", is_active=True)
+    burst = await asyncio.gather(
+        *(
+            client.post(
+                "/api/v1/auth/login/", json={"login": f"spray{n % 6}", "password": f"guess{n}"}
+            )
+            for n in range(60)
+        )
+    )
+    # Ten per login would allow all 60; fifty per address in 15 minutes stop the rest.
+    assert await statuses(burst) == {401: 50, 429: 10}
