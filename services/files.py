@@ -3,12 +3,29 @@
 A file is a user's named reference to a blob (content stored once under its SHA-256). Each
 reference counts its full size against its owner's quota, also when other users hold the same
 content: deleting your file frees exactly its size for you.
+
+- Space: one rule for every way content arrives (an upload, the bot, a resumable upload, a station
+  download): it must fit `UserService.free`, the quota less the user's files, their unfinished
+  resumable uploads and the downloads they hold. Content that reserved its space when it was
+  admitted (a resumable upload's session, a held download) is checked again when it is committed,
+  beside everything but its own reservation (`Held`).
+- A full disk (not a full quota) answers `StorageFull` (507) and leaves nothing behind; another
+  failing write answers 503 `storage_failed`.
+- Share links: a link with a download limit counts every response that starts serving the file,
+  the whole file or any range of it. The download is reserved atomically (an UPDATE guarded by
+  `downloads < max_downloads`) before the first byte, so parallel requests never pass the limit,
+  and a response that is cut off stays counted: what it sent cannot be taken back. A HEAD, a 304
+  for a cached copy and an unsatisfiable range serve no bytes and count nothing. There is no
+  free resume: an anonymous link knows no client to tell a resume from a second download, so a
+  resumed range is a download like any other. A link answers like a revoked one (404) while its
+  owner's account is deactivated, and works again when it is reactivated.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import errno
 import hashlib
 import hmac
 import mimetypes
@@ -25,9 +42,9 @@ from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
 from services.blobs import BlobService
-from services.errors import Forbidden, Gone, InvalidInput, NotFound
+from services.errors import AppError, Forbidden, Gone, InvalidInput, NotFound, ServiceUnavailable
 from services.models import ShareLink, StoredFile
-from services.storage import IncomingFile, quota_error, size_error
+from services.storage import CHUNK, IncomingFile, quota_error, size_error
 from services.users import UserService, UserView
 
 MEDIA_TYPES = ("image", "video", "audio", "document", "archive", "other")
@@ -58,6 +75,26 @@ _DOCUMENT_MIMES = {
     "application/vnd.ms-excel",
     "application/epub+zip",
 }
+
+
+class StorageFull(AppError):
+    """The server's disk has no room: not the user's quota, and nothing the user can free."""
+
+    status = 507
+    code = "storage_full"
+
+
+_NOT_STORED = "the file was not stored. Try again later."
+
+
+def storage_error(exc: OSError, consequence: str) -> AppError:
+    """What to answer when writing content failed: 507 for a full disk (or a file-system quota),
+    503 for a failing one. `consequence` says what became of the bytes."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFull(f"The server's disk is full: {consequence}")
+    return ServiceUnavailable(
+        f"The server could not write to its disk: {consequence}", code="storage_failed"
+    )
 
 
 def classify(name: str, head: bytes) -> tuple[str, str]:
@@ -125,6 +162,15 @@ class FileView:
 
 
 @dataclass(frozen=True)
+class Held:
+    """The reservation that admitted content being committed (an unfinished upload's session or
+    a held download). It holds the content's own space, so it is not counted against it."""
+
+    upload: int | None = None
+    download: int | None = None
+
+
+@dataclass(frozen=True)
 class Upload:
     file: FileView
     created: bool
@@ -178,6 +224,8 @@ class ShareView:
 class SharedDownload:
     share_id: int
     file: FileView
+    # One download of the link was reserved for this response (it is to serve the content).
+    counted: bool
 
 
 class FileService:
@@ -190,11 +238,6 @@ class FileService:
         self.max_upload = max_upload
         self._secret = secret
 
-    # ---- quota -------------------------------------------------------------------------
-
-    async def _free(self, user: UserView) -> tuple[int, int]:
-        return self._users.quota_of(user), await self._users.used(user.id)
-
     # ---- upload ------------------------------------------------------------------------
 
     async def slot(self, user: UserView, *, name: str, size: int, sha256: str | None) -> Slot:
@@ -206,14 +249,13 @@ class FileService:
         if sha256:
             row = await StoredFile.filter(user_id=user.id, blob_id=sha256.lower()).first()
             existing = FileView.of(row, shared=await self._is_shared(row.id)) if row else None
-        quota, used = await self._free(user)
-        free = max(0, quota - used)
+        free = await self._users.free(user)
         return Slot(
             needed=existing is None,
             file=existing,
             fits=existing is not None or size <= free,
-            quota=quota,
-            used=used,
+            quota=self._users.quota_of(user),
+            used=await self._users.used(user.id),
             free=free,
             max_size=self.max_upload,
         )
@@ -229,23 +271,23 @@ class FileService:
     ) -> Upload:
         """Stream content into storage; the user's existing file when they have it already."""
         name = clean_name(name)
-        quota, used = await self._free(user)
-        free = max(0, quota - used)
+        free = await self._users.free(user)
         if declared_size is not None:
             self._check_size(declared_size, free)
-        incoming = self.store.incoming()
+        incoming = self._incoming()
         # Stop the stream at whichever limit comes first; its own error says which.
         if self.max_upload <= free:
             incoming.limit, incoming.on_limit = self.max_upload, size_error(self.max_upload)
         else:
             incoming.limit, incoming.on_limit = free, quota_error(free)
         try:
-            await incoming.copy_from(read)
-            sha256 = await incoming.finish()
+            while chunk := await read(CHUNK):
+                await self._write(incoming, chunk)
+            sha256 = await self._finish(incoming)
         except BaseException:
-            await incoming.discard()
+            await self._discard(incoming)
             raise
-        return await self._commit(user, incoming, sha256, name, source)
+        return await self._commit(user, incoming, sha256, name, source, held=Held())
 
     def _check_size(self, size: int, free: int) -> None:
         if size > self.max_upload:
@@ -257,14 +299,46 @@ class FileService:
         self, user: UserView, *, name: str, data: bytes, source: str, reuse: bool = True
     ) -> Upload:
         """Store content produced here (a processed image, a small file)."""
-        incoming = self.store.incoming()
+        incoming = self._incoming()
         try:
-            await incoming.write(data)
-            sha256 = await incoming.finish()
+            await self._write(incoming, data)
+            sha256 = await self._finish(incoming)
         except BaseException:
-            await incoming.discard()
+            await self._discard(incoming)
             raise
-        return await self._commit(user, incoming, sha256, clean_name(name), source, reuse=reuse)
+        return await self._commit(
+            user, incoming, sha256, clean_name(name), source, reuse=reuse, held=Held()
+        )
+
+    # Writing content: only errors of the disk (not of the sender, whose network errors can be
+    # OSErrors too) become a full or failing disk.
+
+    def _incoming(self) -> IncomingFile:
+        try:
+            return self.store.incoming()
+        except OSError as exc:
+            raise storage_error(exc, _NOT_STORED) from exc
+
+    async def _write(self, incoming: IncomingFile, chunk: bytes) -> None:
+        try:
+            await incoming.write(chunk)
+        except OSError as exc:
+            raise storage_error(exc, _NOT_STORED) from exc
+
+    async def _finish(self, incoming: IncomingFile) -> str:
+        try:
+            return await incoming.finish()
+        except OSError as exc:
+            raise storage_error(exc, _NOT_STORED) from exc
+
+    @staticmethod
+    async def _discard(incoming: IncomingFile) -> None:
+        try:
+            await incoming.discard()
+        except OSError:
+            # Closing flushes what is still buffered, which fails on a full disk: the file must
+            # go all the same, or it keeps the disk full.
+            await asyncio.to_thread(incoming.path.unlink, True)
 
     async def _commit(
         self,
@@ -275,10 +349,11 @@ class FileService:
         source: str,
         *,
         reuse: bool = True,
+        held: Held | None = None,
     ) -> Upload:
         try:
             return await self.add_content(
-                user, incoming.path, incoming.size, sha256, name, source, reuse=reuse
+                user, incoming.path, incoming.size, sha256, name, source, reuse=reuse, held=held
             )
         finally:
             incoming.path.unlink(missing_ok=True)
@@ -294,11 +369,17 @@ class FileService:
         *,
         reuse: bool = True,
         head: bytes | None = None,
+        held: Held | None = None,
     ) -> Upload:
         """The user's file for finished content at `path` (hashed already), or their existing file
         with this content. `path` is moved into storage unless the content is there already; no
         `path`, or one that no longer exists, means the content must be in storage (moved in for
-        another user; NotFound otherwise). The caller removes `path` if it is still there."""
+        another user; NotFound otherwise). The caller removes `path` if it is still there.
+
+        The content must fit the user's free space (`UserService.free`) beside everything but
+        `held`, the reservation that admitted it. Without `held` only the user's files count:
+        for a caller that checked its reservation against the others when it admitted the
+        content and does not name it here."""
         existing = (
             await StoredFile.filter(user_id=user.id, blob_id=sha256).first() if reuse else None
         )
@@ -309,7 +390,7 @@ class FileService:
             head = await asyncio.to_thread(read_head, content) if content is not None else b""
         media_type, mime = classify(name, head)
         row, created = await self._add_reference(
-            user, sha256, size, name, media_type, mime, source, content, reuse=reuse
+            user, sha256, size, name, media_type, mime, source, content, reuse=reuse, held=held
         )
         return Upload(
             FileView.of(row, shared=not created and await self._is_shared(row.id)), created
@@ -327,15 +408,20 @@ class FileService:
         content: Path | None,
         *,
         reuse: bool = True,
+        held: Held | None = None,
     ) -> tuple[StoredFile, bool]:
         """The new reference, or the user's existing file with this content (and False)."""
         for _attempt in range(3):
             try:
                 async with in_transaction():
-                    quota = self._users.quota_of(user)
-                    used = await self._users.used(user.id)
-                    if used + size > quota:
-                        raise quota_error(max(0, quota - used))(size)
+                    if held is None:
+                        free = max(0, self._users.quota_of(user) - await self._users.used(user.id))
+                    else:
+                        free = await self._users.free(
+                            user, except_upload=held.upload, except_download=held.download
+                        )
+                    if size > free:
+                        raise quota_error(free)(size)
                     await self._blobs.retain(sha256, size, content)
                     # Holding the blob's lock: a concurrent upload of the same content by the
                     # same user has either committed its file by now or waits for us.
@@ -554,30 +640,40 @@ class FileService:
         await self.get(user, file_id)
         await ShareLink.filter(file_id=file_id).delete()
 
-    async def open_shared(self, token: str) -> SharedDownload:
-        """Start a public download: checks expiry and reserves one download of the limit."""
+    async def open_shared(self, token: str, *, serve: bool) -> SharedDownload:
+        """Start a public download. `serve`: the response is to send the content (a GET), so one
+        download of the limit is reserved now, before the first byte; without it (a HEAD) the
+        link is only checked."""
         if len(token) > 64:
             raise NotFound("There is no such link.", code="unknown_link")
+        # A deactivated owner's links answer like revoked ones, and work again on reactivation.
         share = await ShareLink.get_or_none(
-            token_hash=hashlib.sha256(token.encode()).hexdigest()
+            token_hash=hashlib.sha256(token.encode()).hexdigest(), file__user__is_active=True
         ).select_related("file")
         if share is None:
             raise NotFound("There is no such link.", code="unknown_link")
         now = datetime.now(UTC)
         if share.expires_at is not None and share.expires_at <= now:
             raise Gone("This link has expired.", code="link_expired")
+        exhausted = Gone("This link has reached its download limit.", code="link_exhausted")
+        if not serve:
+            if share.max_downloads is not None and share.downloads >= share.max_downloads:
+                raise exhausted
+            return SharedDownload(share.id, FileView.of(share.file), counted=False)
+        # Check and count in one statement: of requests racing for the last download, one wins.
         query = ShareLink.filter(id=share.id)
         if share.max_downloads is not None:
             query = query.filter(downloads__lt=share.max_downloads)
         if not await query.update(downloads=F("downloads") + 1):
-            raise Gone("This link has reached its download limit.", code="link_exhausted")
-        return SharedDownload(share.id, FileView.of(share.file))
+            raise exhausted
+        return SharedDownload(share.id, FileView.of(share.file), counted=True)
 
-    async def close_shared(self, download: SharedDownload, *, completed: bool) -> None:
-        """Only completed downloads count: an interrupted one gives its reservation back."""
-        if completed:
+    async def close_shared(self, download: SharedDownload, *, served: bool) -> None:
+        """After the response: one that served bytes (however few, or cut off) stays counted;
+        one that served none (a 304, a 416) gives its reservation back."""
+        if served:
             await self.mark_downloaded(download.file.id)
-        else:
+        elif download.counted:
             await ShareLink.filter(id=download.share_id, downloads__gt=0).update(
                 downloads=F("downloads") - 1
             )

@@ -5,12 +5,17 @@ are checked then, against the declared size, beside the user's files, their othe
 uploads and the station downloads they hold. Each request appends bytes at the session's offset
 to a part file in the blob store (the content's file system, kept across restarts). When the last
 byte is in, the content is committed exactly like a normal upload (`FileService.add_content`:
-quota again, dedup by SHA-256), and the session ends.
+quota again, beside everything but this session, dedup by SHA-256), and the session ends.
 
 - Offsets: `received` counts bytes synced to the part file, so it never claims more than the
   disk holds. A request must start exactly there (`Conflict` otherwise); a request that is cut
   off keeps every byte that arrived. Opening a session for content (size and SHA-256) that has an
   unfinished session already continues that one: a client needs no state of its own to resume.
+- A write that fails (a full disk: 507 `storage_full`; a failing one: 503 `storage_failed`)
+  gives the request's bytes back at once: the part is truncated to the offset the request
+  started at, the last one the server had reported, and the answer names it. Kept until the
+  session expires, they would hold a full disk full for everyone while the upload could not
+  go on anyway.
 - Hashing: SHA-256 runs over the bytes while they stream. A request that continues a part first
   re-hashes the part from disk. hashlib's state cannot be saved, and the next request may reach
   another process or come after a restart; keeping hashers in memory would be right only
@@ -25,6 +30,7 @@ quota again, dedup by SHA-256), and the session ends.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -39,8 +45,8 @@ from pathlib import Path
 
 from tortoise.expressions import Q
 
-from services.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
-from services.files import FileService, Upload, clean_name
+from services.errors import AppError, Conflict, InvalidInput, NotFound
+from services.files import FileService, Held, Upload, clean_name, storage_error
 from services.models import UploadSession
 from services.storage import BlobStore, quota_error, size_error
 from services.users import UserService, UserView
@@ -113,11 +119,11 @@ class OffsetMismatch(Conflict):
         self.offset = offset
 
 
-def _storage_failed() -> ServiceUnavailable:
-    return ServiceUnavailable(
-        "The server could not write the bytes (its disk is full or failing); ask for the "
-        "offset and try again later.",
-        code="storage_failed",
+def _write_failed(exc: OSError, offset: int) -> AppError:
+    return storage_error(
+        exc,
+        f"the bytes of this request were dropped; the upload stands at byte {offset}: send the "
+        "rest from there later.",
     )
 
 
@@ -186,6 +192,21 @@ class PartWriter:
         await self._wait()
         if self._fd is not None:
             await asyncio.to_thread(os.fsync, self._fd)
+
+    async def give_back(self) -> None:
+        """After a failed write: drop the bytes this writer added (truncate the part to the
+        offset it started at) and close."""
+        with contextlib.suppress(OSError):
+            await self._wait()
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+        try:
+            # Shrinking needs no space, so it works on a full disk.
+            await asyncio.to_thread(os.truncate, self.path, self.offset)
+        except OSError:
+            log.exception("Could not truncate the part file %s", self.path.name)
+        self.written = self.offset
 
     async def close(self) -> None:
         """Sync what was written and close; the file stays."""
@@ -324,7 +345,8 @@ class UploadService:
     ) -> UploadProgress:
         """Append the bytes `read` returns (until b"") at `offset`; commits the file when the
         last byte is in. `length` is the request's body size and `size` the file's size the
-        client assumes, when it says."""
+        client assumes, when it says. `read` reports its failures as AppErrors, never as
+        OSError (an OSError here is the disk's)."""
         row = await self._own(user, upload_id)
         if offset < 0:
             raise InvalidInput("The offset cannot be negative.", code="bad_offset")
@@ -348,35 +370,49 @@ class UploadService:
             # The part lost data (it can only have been truncated outside ftpgram).
             await self._record(row.id, claim, short.length)
             raise OffsetMismatch(short.length) from None
+        except OSError as exc:
+            await self._record(row.id, claim, offset)
+            log.error("Could not open the part of upload %d: %s", row.id, exc)
+            raise _write_failed(exc, offset) from exc
         except BaseException:
             await self._record(row.id, claim, offset)
             raise
         try:
             await self._receive(row, claim, part, read)
-        except BaseException as exc:
-            synced = await self._close(part)
-            await self._record(row.id, claim, part.written if synced else offset)
-            if isinstance(exc, OSError):
-                log.error("Could not write upload %d: %s", row.id, exc)
-                raise _storage_failed() from exc
+        except OSError as exc:  # the disk's: `read` reports its own failures as InvalidInput
+            await self._give_back(row.id, claim, part)
+            log.error("Could not write upload %d: %s", row.id, exc)
+            raise _write_failed(exc, offset) from exc
+        except BaseException:
+            # Cut off or refused: keep every byte that reached the disk.
+            if await self._close(part) is None:
+                await self._record(row.id, claim, part.written)
+            else:
+                await self._give_back(row.id, claim, part)
             raise
-        if not await self._close(part):
-            await self._record(row.id, claim, offset)
-            raise _storage_failed()
+        failure = await self._close(part)
+        if failure is not None:
+            await self._give_back(row.id, claim, part)
+            raise _write_failed(failure, offset) from failure
         if part.written < row.size:
             await self._record(row.id, claim, part.written)
             return UploadProgress(await self.get(user, row.id))
         return await self._complete(user, row, claim, part)
 
+    async def _give_back(self, upload_id: int, claim: str, part: PartWriter) -> None:
+        """A write failed: the request's bytes go (see the module's docstring)."""
+        await part.give_back()
+        await self._record(upload_id, claim, part.offset)
+
     @staticmethod
-    async def _close(part: PartWriter) -> bool:
-        """Sync and close the part; False when the disk failed (its tail is then unknown)."""
+    async def _close(part: PartWriter) -> OSError | None:
+        """Sync and close the part; the error when the disk failed (its tail is then unknown)."""
         try:
             await part.close()
-        except OSError:
+        except OSError as exc:
             log.exception("Could not write the part file %s", part.path.name)
-            return False
-        return True
+            return exc
+        return None
 
     async def _claim(self, row: UploadSession, offset: int) -> str:
         claim = secrets.token_hex(16)
@@ -468,7 +504,7 @@ class UploadService:
                     code="checksum_mismatch",
                 )
             upload = await self._files.add_content(
-                user, part.path, row.size, sha256, row.name, "upload"
+                user, part.path, row.size, sha256, row.name, "upload", held=Held(upload=row.id)
             )
         except BaseException:
             # Complete but not committed (say, the quota shrank): the bytes stay, and an empty

@@ -1,8 +1,14 @@
 """Users' files: slot, upload, list, delete, rename and comment, download, share links, stats;
-and the public download behind a share link."""
+and the public download behind a share link.
+
+A share link's GET reserves one download before the response is prepared; once aiohttp has
+decided the response (200 or 206: it serves bytes; 304, 412, 416: it serves none), the
+reservation is kept or given back (the rule is in services/files.py). A HEAD reserves nothing.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
@@ -22,6 +28,8 @@ from services.errors import NotFound
 from services.files import FileFilter, FileView, SharedDownload, ShareView, Upload
 
 routes = RouteTable(tag="files")
+# What runs after a response (see StoredFileResponse), held here until it is done.
+_AFTER_RESPONSES: set[asyncio.Future[None]] = set()
 MediaType = Literal["image", "video", "audio", "document", "archive", "other"]
 # Multipart framing around one file part is far below this.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -157,8 +165,8 @@ def content_disposition(name: str, kind: str = "attachment") -> str:
 
 
 class StoredFileResponse(web.FileResponse):
-    """A stored file with its original name; tells `on_done` whether the body reached its end
-    (Range and conditional requests are aiohttp's)."""
+    """A stored file with its original name; tells `on_done` whether the response served any
+    of its bytes (Range and conditional requests are aiohttp's)."""
 
     def __init__(
         self,
@@ -175,25 +183,22 @@ class StoredFileResponse(web.FileResponse):
                 "Cache-Control": "private, max-age=0",
             },
         )
-        self._size = file.size
         self._on_done = on_done
 
     async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
-        completed = False
         try:
-            writer = await super().prepare(request)
-            content_range = str(self.headers.get("Content-Range", ""))
-            completed = request.method == "GET" and (
-                self.status == 200
-                or (
-                    self.status == 206
-                    and content_range.split("/")[0].endswith(f"-{self._size - 1}")
-                )
-            )
-            return writer
+            return await super().prepare(request)
         finally:
             if self._on_done is not None:
-                await self._on_done(completed)
+                # aiohttp sets the status before the first byte: 200 and 206 began sending the
+                # content (even when the client left meanwhile), any other status sent none.
+                served = request.method == "GET" and self.status in (200, 206)
+                # A client that leaves may get the handler cancelled (handler_cancellation):
+                # the bookkeeping finishes all the same.
+                done = asyncio.ensure_future(self._on_done(served))
+                _AFTER_RESPONSES.add(done)
+                done.add_done_callback(_AFTER_RESPONSES.discard)
+                await asyncio.shield(done)
 
 
 def _stored(
@@ -422,15 +427,18 @@ async def stats(request: web.Request) -> web.Response:
 
 @routes.get(
     r"/s/{token:[A-Za-z0-9_-]{16,64}}",
-    summary="Public download through a share link",
+    summary="Public download through a share link; with a download limit, every GET that "
+    "serves bytes (the whole file or any range) uses one download, a HEAD none",
     auth="none",
     errors=[404, 410, 416],
 )
 async def shared_download(request: web.Request) -> web.StreamResponse:
     files = services_of(request).files
-    started: SharedDownload = await files.open_shared(request.match_info["token"])
+    started: SharedDownload = await files.open_shared(
+        request.match_info["token"], serve=request.method == "GET"
+    )
 
-    async def done(completed: bool) -> None:
-        await files.close_shared(started, completed=completed)
+    async def done(served: bool) -> None:
+        await files.close_shared(started, served=served)
 
     return _stored(request, started.file, done)
