@@ -283,6 +283,8 @@ def error(exc: AppError) -> str:
         ),
         "station_disabled": _("The station is switched off."),
         "station_file_gone": _("The station no longer has this file."),
+        "storage_full": _("The server's disk is full; the file was not stored. Try again later."),
+        "storage_failed": _("The server could not write the file; it was not stored."),
     }
     if isinstance(exc, FtpError):
         return ftp_failure(exc)

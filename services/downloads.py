@@ -37,7 +37,7 @@ from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound, QuotaExceeded
-from services.files import FileService, clean_name, read_head
+from services.files import FileService, Held, clean_name, read_head
 from services.ftp import FtpError, FtpSession
 from services.models import (
     DOWNLOAD_HOLDING,
@@ -529,7 +529,14 @@ class DownloadService:
         now = _now()
         try:
             upload = await self.files.add_content(
-                owner, path, size, sha256, row.name, "station", head=head
+                owner,
+                path,
+                size,
+                sha256,
+                row.name,
+                "station",
+                head=head,
+                held=Held(download=row.id),
             )
         except QuotaExceeded as error:
             await self._fail_downloads([row.id], error.message, error.code)

@@ -13,6 +13,7 @@ Services raise these; each edge maps them once: the API to an HTTP status and a 
   - `Gone` (410) — it existed but is no longer available (an expired share link).
   - `PayloadTooLarge` (413) — over a configured size limit.
   - `QuotaExceeded` (507) — does not fit the user's storage quota.
+  - `StorageFull` (507) — the server's disk is full.
   - `RateLimited` (429) — too many requests; `retry_after` in seconds.
   - `StationUnavailable` (502) — an FTP station failed to answer.
   - `ServiceUnavailable` (503) — a dependency (database, Telegram) is down.
@@ -93,6 +94,13 @@ class QuotaExceeded(AppError):
     code = "quota_exceeded"
     needed = 0
     free = 0
+
+
+class StorageFull(AppError):
+    """The server's disk has no room: not the user's quota, and nothing the user can free."""
+
+    status = 507
+    code = "storage_full"
 
 
 class StationUnavailable(AppError):

@@ -42,7 +42,15 @@ from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
 from services.blobs import BlobService
-from services.errors import AppError, Forbidden, Gone, InvalidInput, NotFound, ServiceUnavailable
+from services.errors import (
+    AppError,
+    Forbidden,
+    Gone,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+    StorageFull,
+)
 from services.models import ShareLink, StoredFile
 from services.storage import CHUNK, IncomingFile, quota_error, size_error
 from services.users import UserService, UserView
@@ -75,13 +83,6 @@ _DOCUMENT_MIMES = {
     "application/vnd.ms-excel",
     "application/epub+zip",
 }
-
-
-class StorageFull(AppError):
-    """The server's disk has no room: not the user's quota, and nothing the user can free."""
-
-    status = 507
-    code = "storage_full"
 
 
 _NOT_STORED = "the file was not stored. Try again later."
@@ -377,9 +378,7 @@ class FileService:
         another user; NotFound otherwise). The caller removes `path` if it is still there.
 
         The content must fit the user's free space (`UserService.free`) beside everything but
-        `held`, the reservation that admitted it. Without `held` only the user's files count:
-        for a caller that checked its reservation against the others when it admitted the
-        content and does not name it here."""
+        `held`, the reservation that admitted it (none for content that was not reserved)."""
         existing = (
             await StoredFile.filter(user_id=user.id, blob_id=sha256).first() if reuse else None
         )
@@ -414,12 +413,10 @@ class FileService:
         for _attempt in range(3):
             try:
                 async with in_transaction():
-                    if held is None:
-                        free = max(0, self._users.quota_of(user) - await self._users.used(user.id))
-                    else:
-                        free = await self._users.free(
-                            user, except_upload=held.upload, except_download=held.download
-                        )
+                    held = held or Held()
+                    free = await self._users.free(
+                        user, except_upload=held.upload, except_download=held.download
+                    )
                     if size > free:
                         raise quota_error(free)(size)
                     await self._blobs.retain(sha256, size, content)

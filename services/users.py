@@ -313,9 +313,11 @@ class UserService:
         return total
 
     async def usage(self, user: UserView) -> Usage:
-        quota = self.quota_of(user)
-        used = await self.used(user.id)
-        return Usage(quota=quota, used=used, free=max(0, quota - used))
+        """Quota and use; `free` is what can still be added (`free`: unfinished uploads and held
+        downloads reserve their space too)."""
+        return Usage(
+            quota=self.quota_of(user), used=await self.used(user.id), free=await self.free(user)
+        )
 
     async def list_users(self, *, page: int = 1, per_page: int = 20) -> UserPage:
         total = await User.all().count()

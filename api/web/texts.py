@@ -381,6 +381,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Not enough space: the file needs {size}, {free} is free.",
         "Недостаточно места: файлу нужно {size}, свободно {free}.",
     ),
+    "err_storage_full": (
+        "The server's disk is full; the file was not stored. Try again later.",
+        "Диск сервера заполнен; файл не сохранён. Попробуйте позже.",
+    ),
+    "err_storage_failed": (
+        "The server could not write the file; it was not stored.",
+        "Сервер не смог записать файл; он не сохранён.",
+    ),
     "err_file_too_large": ("The file is too large.", "Файл слишком большой."),
     "err_file_too_large_max": (
         "The file is too large (at most {max}).",
