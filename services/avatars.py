@@ -58,7 +58,7 @@ DECODE_WORKERS = 2
 BYTES_PER_PIXEL = {"JPEG": 4, "PNG": 4, "GIF": 4, "BMP": 4, "TIFF": 12, "WEBP": 16}
 MAX_PIXELS = DECODE_BUDGET // BYTES_PER_PIXEL["PNG"]
 # Decodes run only here: a bounded pool keeps at most DECODE_WORKERS pictures in memory at once
-# (queued uploads wait holding only their bytes), and few threads mean few malloc arenas.
+# (at most RECEIVING uploads wait holding their bytes), and few threads mean few malloc arenas.
 _DECODER = ThreadPoolExecutor(max_workers=DECODE_WORKERS, thread_name_prefix="ftpgram-avatar")
 
 
@@ -277,15 +277,27 @@ async def render(data: bytes, name: str) -> Processed:
     return await asyncio.get_running_loop().run_in_executor(_DECODER, process, data, name)
 
 
+# Pictures received at once: each is held in memory (up to MAX_AVATAR_BYTES) until it is
+# decoded, so more uploads wait before their bodies are read, holding nothing.
+RECEIVING = 4
+
+
 class AvatarService:
     def __init__(self, files: FileService) -> None:
         self._files = files
+        self._receiving = asyncio.Semaphore(RECEIVING)
 
     async def upload(
         self, user: UserView, *, name: str, read: Callable[[int], Awaitable[bytes]]
     ) -> tuple[AvatarView, bool]:
         """A new avatar, or the existing one made from the same picture."""
         name = clean_name(name)
+        async with self._receiving:
+            return await self._upload(user, name, read)
+
+    async def _upload(
+        self, user: UserView, name: str, read: Callable[[int], Awaitable[bytes]]
+    ) -> tuple[AvatarView, bool]:
         chunks, total = [], 0
         while chunk := await read(1024 * 1024):
             total += len(chunk)
