@@ -16,6 +16,10 @@ from services.audit import set_origin
 from services.container import Services
 
 VERSION = "0.1.0"
+# The longest request line the OpenAPI document allows: 1,000-character query values (a path
+# prefix, a file name) percent-encoded as 4-byte UTF-8 are 12,000 bytes, beyond aiohttp's 8,190,
+# whose refusal is a plain-text 400 our middlewares never see.
+MAX_REQUEST_LINE = 16 * 1024
 
 
 @web.middleware
@@ -28,7 +32,8 @@ async def origin_middleware(request: web.Request, handler: Handler) -> web.Strea
 def create_app(services: Services) -> web.Application:
     # Outermost first: JSON errors, page headers, the audit origin, failures shown as pages.
     app = web.Application(
-        middlewares=[error_middleware, page_headers, origin_middleware, page_errors]
+        middlewares=[error_middleware, page_headers, origin_middleware, page_errors],
+        handler_args={"max_line_size": MAX_REQUEST_LINE},
     )
     app[SERVICES] = services
     tables = [*route_tables(), *web_route_tables()]

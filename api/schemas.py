@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.users import UserView
+
+# What an id column holds: PostgreSQL's serial ids are 32-bit, and the driver fails on a larger
+# one. Path ids beyond it are a 404 (`api.openapi`); body and query ids use `Id`.
+ROW_ID_MAX = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=ROW_ID_MAX)]
+# Far beyond any real listing, and (page - 1) * per_page stays a 64-bit OFFSET.
+MAX_PAGE = 2**31 - 1
 
 
 class ErrorDetail(BaseModel):
@@ -26,7 +34,7 @@ class Page(BaseModel):
 
 
 class PageQuery(BaseModel):
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     per_page: int = Field(default=50, ge=1, le=500)
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond
-from api.schemas import Page, PageQuery, UserOut
+from api.schemas import Id, Page, PageQuery, UserOut
 from services.users import UserService, UserView
 
 routes = RouteTable(tag="admin")
@@ -49,7 +49,7 @@ class UserPageQuery(PageQuery):
 
 
 class Ids(BaseModel):
-    ids: list[int] = Field(min_length=1, max_length=1000)
+    ids: list[Id] = Field(min_length=1, max_length=1000)
 
 
 class Changed(BaseModel):
@@ -63,7 +63,7 @@ class AdminUserPatch(BaseModel):
 
 
 class QuotaPut(BaseModel):
-    user_id: int
+    user_id: Id
     quota: int | None = Field(ge=0, description="bytes; null: the default quota")
 
 

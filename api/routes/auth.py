@@ -143,6 +143,7 @@ async def logout(request: web.Request) -> web.Response:
     "Telegram user's registration (registration itself happens in the bot)",
     auth="none",
     response=RegistrationState,
+    telegram_ids=["user_id"],
 )
 async def registration_state(request: web.Request) -> web.Response:
     telegram_id = int(request.match_info["user_id"])
@@ -163,6 +164,7 @@ async def registration_state(request: web.Request) -> web.Response:
     response=CodeSent,
     status=202,
     errors=[403, 404, 429],
+    telegram_ids=["user_id"],
 )
 async def seed_get_temp_code(request: web.Request) -> web.Response:
     return await _send_code(request, int(request.match_info["user_id"]))
@@ -174,6 +176,7 @@ async def seed_get_temp_code(request: web.Request) -> web.Response:
     auth="none",
     response=SignedIn,
     errors=[403, 404, 429],
+    telegram_ids=["user_id"],
 )
 async def seed_auth(request: web.Request) -> web.Response:
     return await _verify(

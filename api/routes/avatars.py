@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, file_part, read_query, respond
+from api.schemas import Id
 from services.avatars import AvatarView
 
 routes = RouteTable(tag="avatars")
@@ -62,7 +63,7 @@ class AvatarList(BaseModel):
 
 
 class AvatarDelete(BaseModel):
-    id: int
+    id: Id
 
 
 @routes.post(
@@ -71,6 +72,7 @@ class AvatarDelete(BaseModel):
     "square crop (1536 max) and thumbnails 48/96/256 in the original format",
     response=AvatarOut,
     status=201,
+    other_statuses=[200],
     errors=[400, 507],
 )
 async def upload_avatar(request: web.Request) -> web.Response:

@@ -30,8 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import SESSION_COOKIE, allowed_origins
 from api.keys import services_of, user_of
-from api.openapi import RouteTable, read_body, read_query, respond
-from api.schemas import Page, PageQuery
+from api.openapi import RouteTable, read_body, read_query, respond, text_problem
+from api.schemas import ROW_ID_MAX, Page, PageQuery
 from services.downloads import STATUSES, DownloadFilter, DownloadView
 from services.errors import AppError, Forbidden, NotFound, Unauthorized
 from services.users import UserView
@@ -125,6 +125,7 @@ def _download_id(request: web.Request) -> int:
     body=DownloadRequest,
     response=DownloadOut,
     status=201,
+    other_statuses=[200],
     errors=[404, 409, 507],
 )
 async def request_download(request: web.Request) -> web.Response:
@@ -262,6 +263,8 @@ def _upgrade_token(request: web.Request) -> tuple[str | None, bool]:
 
 
 async def _watch(request: web.Request, download_id: int | None) -> web.StreamResponse:
+    if max(int(request.match_info["user_id"]), download_id or 0) > ROW_ID_MAX:
+        raise NotFound("There is nothing at this address.", code="not_found")  # no such row
     token, cookie = _upgrade_token(request)
     if token:
         await _caller(request, token, cookie=cookie)  # 401/403 as JSON, before the upgrade
@@ -298,9 +301,10 @@ async def _first_message_token(request: web.Request, socket: web.WebSocketRespon
         ) from None
     token = ""
     if message.type == WSMsgType.TEXT:
-        with contextlib.suppress(ValueError, AttributeError):
+        # RecursionError: JSON nested deeper than the parser goes is no token either.
+        with contextlib.suppress(ValueError, AttributeError, RecursionError):
             token = str(json.loads(message.data).get("token") or "")
-    if not token:
+    if not token or text_problem(token) is not None:  # a lone surrogate cannot be hashed
         raise Unauthorized('The first message must be {"token": "…"}.', code="missing_token")
     await _caller(request, token, cookie=False)
     return token
@@ -374,6 +378,6 @@ async def _read(socket: web.WebSocketResponse) -> None:
     """Answer pings; return when the client closes."""
     async for message in socket:
         if message.type == WSMsgType.TEXT:
-            with contextlib.suppress(ValueError, AttributeError):
+            with contextlib.suppress(ValueError, AttributeError, RecursionError):
                 if json.loads(message.data).get("type") == "ping":
                     await socket.send_json({"type": "pong"})

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, file_part, read_body, read_query, respond
-from api.schemas import Page, PageQuery
+from api.schemas import Id, Page, PageQuery
 from services.errors import NotFound
 from services.files import FileFilter, FileView, SharedDownload, ShareView, Upload
 
@@ -92,7 +92,7 @@ class FileQuery(PageQuery):
     date_from: datetime | None = None
     date_to: datetime | None = None
     name: str | None = Field(default=None, max_length=255, description="part of the name")
-    user_id: int | None = Field(default=None, description="administrators: another user's files")
+    user_id: Id | None = Field(default=None, description="administrators: another user's files")
 
 
 class FilePageOut(Page):
@@ -100,7 +100,7 @@ class FilePageOut(Page):
 
 
 class DeleteQuery(BaseModel):
-    id: int | None = None
+    id: Id | None = None
     media_type: MediaType | None = None
     date_from: datetime | None = None
     date_to: datetime | None = None
@@ -137,7 +137,7 @@ class StatsQuery(BaseModel):
     media_type: MediaType | None = None
     date_from: datetime | None = None
     date_to: datetime | None = None
-    user_id: int | None = None
+    user_id: Id | None = None
 
 
 class StatsItem(BaseModel):
@@ -250,7 +250,8 @@ async def slot(request: web.Request) -> web.Response:
     "streamed; your existing file when you already have the content",
     response=UploadOut,
     status=201,
-    errors=[400, 413, 507],
+    other_statuses=[200],
+    errors=[400, 413, 503, 507],
 )
 async def upload(request: web.Request) -> web.Response:
     view = await receive_upload(request)

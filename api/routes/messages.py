@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.keys import BOT_TOKEN_KEY, services_of, user_of
-from api.openapi import RouteTable, read_body, read_query, respond
+from api.openapi import RouteTable, multipart_parts, read_body, read_query, respond, validate
 from api.schemas import Page, PageQuery
 from services.delivery import MessageView
 from services.errors import InvalidInput
@@ -109,20 +109,15 @@ async def _form(request: web.Request) -> tuple[MessageIn, str, IncomingFile | No
     incoming: IncomingFile | None = None
     name = "file"
     messaging = services_of(request).messaging
-    reader = await request.multipart()
     try:
-        async for part in reader:
-            if not isinstance(part, BodyPartReader):
-                continue
+        async for part in multipart_parts(request):
             if part.name == "file" and incoming is None:
                 name = part.filename or "file"
                 incoming = await messaging.receive_attachment(
                     request[BOT_TOKEN_KEY], part.read_chunk
                 )
             elif part.name:
-                value = await part.read(decode=True)
-                if len(value) > MAX_FORM_FIELD:
-                    raise InvalidInput("A form field is too long.", fields={part.name: "too long"})
+                value = await part.read(limit=MAX_FORM_FIELD, decode=True)
                 fields[part.name] = value.decode("utf-8", "replace")
         kind = fields.pop("type", "document" if incoming else "text").lower()
         if kind not in ("text", "document", "photo"):
@@ -130,7 +125,7 @@ async def _form(request: web.Request) -> tuple[MessageIn, str, IncomingFile | No
         for flag in ("silent", "disable_link_preview"):
             if flag in fields:
                 fields[flag] = str(fields[flag].lower() in ("1", "true", "yes", "on")).lower()
-        body = MessageIn.model_validate({"text": "", **fields})
+        body = validate(MessageIn, {"text": "", **fields})
     except BaseException:
         if incoming is not None:
             await incoming.discard()

@@ -141,7 +141,10 @@ class StationChoiceQuery(BaseModel):
 
     def ids(self) -> list[int]:
         parts = [p.strip() for p in self.station_ids.split(",") if p.strip()]
-        if not all(p.isascii() and p.isdigit() and 0 < int(p) < 2**31 for p in parts):
+        # At most 10 digits before int(): it refuses strings of more than 4,300.
+        if not all(
+            p.isascii() and p.isdigit() and len(p) <= 10 and 0 < int(p) < 2**31 for p in parts
+        ):
             raise InvalidInput(
                 "station_ids must be comma-separated numbers.",
                 fields={"station_ids": "expected e.g. 1,2"},

@@ -122,6 +122,7 @@ def _offset_of(request: web.Request) -> tuple[int, int | None, int | None]:
     body=UploadIn,
     response=UploadSessionOut,
     status=201,
+    other_statuses=[200],
     errors=[413, 507],
 )
 async def open_upload(request: web.Request) -> web.Response:
@@ -160,7 +161,8 @@ async def get_upload(request: web.Request) -> web.Response:
     summary="Send bytes (application/octet-stream) from the offset in Upload-Offset or "
     "Content-Range; the last byte stores the file (201, or 200 with your existing file)",
     response=UploadStateOut,
-    errors=[400, 404, 409, 507],
+    other_statuses=[201],
+    errors=[400, 404, 409, 503, 507],
 )
 async def send_bytes(request: web.Request) -> web.Response:
     offset, length, size = _offset_of(request)

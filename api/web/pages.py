@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import SESSION_COOKIE, guard
 from api.keys import services_of, user_of
-from api.openapi import read_body
+from api.openapi import multipart_parts, parse_json, read_body, refuse_unstorable
 from api.schemas import UserOut
 from api.web.render import render
 from api.web.session import (
@@ -33,6 +33,8 @@ from api.web.session import (
 from api.web.texts import error_text, texts
 from services.errors import AppError, InvalidInput
 from services.users import UserView
+
+MAX_FORM_FIELD = 64 * 1024  # sign-in and registration fields are short
 
 
 class TelegramSignIn(BaseModel):
@@ -70,19 +72,30 @@ def redirect(location: str) -> web.Response:
 
 
 async def form(request: web.Request) -> dict[str, str]:
-    """A urlencoded or multipart form, or a JSON object, as strings."""
+    """A urlencoded or multipart form, or a JSON object, as strings. A malformed body, and text
+    the database cannot store, are a 400 before anything looks the values up."""
+    fields: dict[str, str]
     if request.content_type == "application/json":
-        try:
-            body = await request.json()
-        except ValueError:
-            raise InvalidInput(
-                "The request body is not valid JSON.", code="malformed_json"
-            ) from None
+        body = parse_json(await request.read())
         if not isinstance(body, dict):
             raise InvalidInput("The request body must be a JSON object.", code="malformed_json")
-        return {str(k): str(v) for k, v in body.items() if isinstance(v, str | int)}
-    posted = await request.post()
-    return {k: v for k, v in posted.items() if isinstance(v, str)}
+        fields = {str(k): str(v) for k, v in body.items() if isinstance(v, str | int)}
+    elif request.content_type.startswith("multipart/"):
+        fields = {}
+        async for part in multipart_parts(request):
+            if part.name and part.filename is None:
+                value = await part.read(limit=MAX_FORM_FIELD, decode=True)
+                fields[part.name] = value.decode("utf-8", "replace")
+            else:
+                await part.release()  # these forms take no files
+    else:
+        try:
+            posted = await request.post()
+        except (ValueError, LookupError):  # bytes the charset cannot decode, an unknown charset
+            raise InvalidInput("The form is malformed.", code="malformed_form") from None
+        fields = {k: v for k, v in posted.items() if isinstance(v, str)}
+    refuse_unstorable(fields)
+    return fields
 
 
 # ---- pages everyone may see ----------------------------------------------------------------

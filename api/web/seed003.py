@@ -12,7 +12,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from api.keys import services_of, user_of
-from api.openapi import RouteTable, respond
+from api.openapi import RouteTable, respond, text_problem
 from api.routes import files as files_api
 from api.routes.files import (
     FileOut,
@@ -25,8 +25,10 @@ from api.routes.files import (
 from api.schemas import SignedIn, UserOut
 from api.web import pages
 from api.web.session import wants_html
+from services.errors import NotFound
 
 routes = RouteTable(tag="seed 003")
+STORED_NAME_LIMIT = 255  # characters of StoredFile.name, as services.files.clean_name cuts it
 
 
 routes.post(
@@ -60,6 +62,7 @@ routes.get(
     summary="Seed 003: upload a file (multipart field `file`), streamed into storage",
     response=UploadOut,
     status=201,
+    other_statuses=[200],
     errors=[400, 413, 507],
 )
 async def upload(request: web.Request) -> web.StreamResponse:
@@ -92,7 +95,12 @@ async def list_files(request: web.Request) -> web.StreamResponse:
 )
 async def download_by_name(request: web.Request) -> web.StreamResponse:
     files = services_of(request).files
-    view = await files.newest_named(user_of(request), request.match_info["filename"])
+    name = request.match_info["filename"]
+    # No stored name is longer (the database refuses to even compare a longer one with the
+    # column) or holds NUL (PostgreSQL refuses it).
+    if len(name) > STORED_NAME_LIMIT or text_problem(name) is not None:
+        raise NotFound("You have no file with this name.", code="unknown_file")
+    view = await files.newest_named(user_of(request), name)
     if request.method == "GET":  # a HEAD only looks
         await files.mark_downloaded(view.id)
     return StoredFileResponse(files.store.local_path(view.sha256), view)
