@@ -25,7 +25,7 @@ from services.models import User
 from services.throttle import Limit, Throttle
 from services.users import UserService, UserView
 
-LOGIN_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]{3,19}$")
+LOGIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]{3,19}")
 MAX_LOGIN_FAILURES = 10
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_FAILURES = Limit(
@@ -55,7 +55,7 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 def login_problem(login: str) -> str | None:
-    if not LOGIN_RE.match(login):
+    if not LOGIN_RE.fullmatch(login):
         return "4–20 Latin letters and digits, starting with a letter"
     return None
 
@@ -135,7 +135,7 @@ class AccountService:
         slots = await self._throttle.take_all(
             (LOGIN_FAILURES, login.lower()), (ADDRESS_LOGIN_FAILURES, current_origin())
         )
-        user = await User.get_or_none(login=login) if LOGIN_RE.match(login) else None
+        user = await User.get_or_none(login=login) if LOGIN_RE.fullmatch(login) else None
         stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
         try:
             await asyncio.to_thread(_hasher.verify, stored, password)
@@ -183,13 +183,25 @@ class AccountService:
 
     async def check_password(self, user_id: int, password: str) -> None:
         """Raise unless `password` is the user's password (confirming a dangerous action)."""
-        user = await User.get(id=user_id)
+        if not await self._password_matches(await User.get(id=user_id), password):
+            raise Unauthorized("Wrong login or password.", code="bad_credentials")
+
+    async def _password_matches(self, user: User, password: str) -> bool:
+        """Check a signed-in user's password under the same limits as signing in: a stolen
+        session must not become a way to guess the password."""
+        slots = await self._throttle.take_all(
+            (LOGIN_FAILURES, (user.login or f"user:{user.id}").lower()),
+            (ADDRESS_LOGIN_FAILURES, current_origin()),
+        )
         try:
             if user.password_hash is None:
-                raise VerificationError
+                return False
             await asyncio.to_thread(_hasher.verify, user.password_hash, password)
         except (VerificationError, InvalidHashError):
-            raise Unauthorized("Wrong login or password.", code="bad_credentials") from None
+            return False
+        for slot in slots:
+            await self._throttle.give_back(slot)
+        return True
 
     async def update_profile(
         self,
@@ -217,12 +229,10 @@ class AccountService:
                         "Changing the password needs the old one.",
                         fields={"old_password": "required"},
                     )
-                try:
-                    await asyncio.to_thread(_hasher.verify, user.password_hash, old_password)
-                except (VerificationError, InvalidHashError):
+                if not await self._password_matches(user, old_password):
                     raise InvalidInput(
                         "The old password is wrong.", fields={"old_password": "wrong"}
-                    ) from None
+                    )
             if (problem := password_problem(password)) is not None:
                 raise InvalidInput("Some fields are invalid.", fields={"password": problem})
             update["password_hash"] = await asyncio.to_thread(_hasher.hash, password)

@@ -16,7 +16,8 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    # Headers may carry any bytes: aiohttp hands undecodable ones over as lone surrogates.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,9 @@ class AuthService:
     async def issue_token(self, user_id: int, label: str = "") -> str:
         """A new token for a user; the caller shows it once, we keep only its hash."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        await ApiToken.create(user_id=user_id, token_hash=hash_token(token), label=label[:100])
+        # Labels come from headers (a browser's User-Agent): only printable characters are kept.
+        label = "".join(c for c in label if c.isprintable())[:100]
+        await ApiToken.create(user_id=user_id, token_hash=hash_token(token), label=label)
         return token
 
     async def authenticate(self, token: str) -> UserView:

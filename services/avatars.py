@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
-from PIL import ExifTags, Image, JpegImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, Image, JpegImagePlugin, TiffImagePlugin, UnidentifiedImageError
 
 from services.errors import InvalidInput, NotFound
 from services.files import AVATAR_SOURCE, FileService, FileView, clean_name
@@ -153,7 +153,13 @@ def _decode_cost(picture: Image.Image, size: tuple[int, int], data: bytes) -> in
     """Bytes the decode of `picture` (already told its scale) will take at its peak, from its
     header; `size` is the full size it declares."""
     width, height = picture.size
-    cost = width * height * BYTES_PER_PIXEL[picture.format or ""]
+    pixels = width * height
+    if isinstance(picture, TiffImagePlugin.TiffImageFile):
+        # libtiff reads a whole tile at a time, and a tile may be declared larger than the
+        # picture itself (a 1024×1024 picture in 16384×16384 tiles takes 1.6 GB).
+        tags = picture.tag_v2
+        pixels = max(pixels, int(tags.get(322, 0)) * int(tags.get(323, 0)))
+    cost = pixels * BYTES_PER_PIXEL[picture.format or ""]
     if isinstance(picture, JpegImagePlugin.JpegImageFile):
         cost += _coefficient_bytes(picture, size, data)
     return cost

@@ -413,6 +413,7 @@ class FileService:
         for _attempt in range(3):
             try:
                 async with in_transaction():
+                    await self._users.lock_space(user.id)
                     held = held or Held()
                     free = await self._users.free(
                         user, except_upload=held.upload, except_download=held.download

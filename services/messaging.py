@@ -27,6 +27,7 @@ from services.errors import (
     RateLimited,
     Unauthorized,
 )
+from services.files import clean_name
 from services.models import BotToken, User
 from services.storage import IncomingFile, quota_error, size_error
 from services.users import UserService, UserView
@@ -75,7 +76,8 @@ def _attachment_too_large(size: int) -> AppError:
 
 
 def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    # Headers may carry any bytes: aiohttp hands undecodable ones over as lone surrogates.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class MessagingService:
@@ -228,27 +230,36 @@ class MessagingService:
         if owner.telegram_id is None:
             raise Conflict("The token's owner has no Telegram account.", code="no_telegram")
         await self._take(token.id)
-        stored: tuple[str, str, int] | None = None
-        if attachment is not None:
-            incoming, name = attachment
-            limit = MAX_PHOTO if kind == "photo" else MAX_DOCUMENT
-            if incoming.size > limit:
-                raise size_error(limit)(incoming.size)
-            sha256 = await incoming.finish()
+
+        async def queue(stored: tuple[str, str, int] | None = None) -> MessageView:
+            return await self._delivery.enqueue(
+                owner.id,
+                text,
+                fmt=fmt,
+                title=title,
+                silent=silent,
+                disable_link_preview=disable_link_preview,
+                bot_token_id=token.id,
+                kind=kind,
+                attachment=stored,
+                origin="app",
+            )
+
+        if attachment is None:
+            return await queue()
+        incoming, name = attachment
+        name = clean_name(name)
+        limit = MAX_PHOTO if kind == "photo" else MAX_DOCUMENT
+        if incoming.size > limit:
+            raise size_error(limit)(incoming.size)
+        sha256 = await incoming.finish()
+        # Checked and kept in one step per person: parallel sends cannot overrun the quota.
+        async with self._users.space_lock(owner.id):
+            free = await self._users.free(UserView.of(owner))
+            if incoming.size > free:
+                raise quota_error(free)(incoming.size)
             await self._blobs.retain_content(sha256, incoming)
-            stored = (sha256, name, incoming.size)
-        return await self._delivery.enqueue(
-            owner.id,
-            text,
-            fmt=fmt,
-            title=title,
-            silent=silent,
-            disable_link_preview=disable_link_preview,
-            bot_token_id=token.id,
-            kind=kind,
-            attachment=stored,
-            origin="app",
-        )
+            return await queue((sha256, name, incoming.size))
 
     # ---- history and edits -------------------------------------------------------------
 

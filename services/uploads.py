@@ -255,19 +255,20 @@ class UploadService:
                 return UploadSessionView.of(row), False
         if size > self._files.max_upload:
             raise size_error(self._files.max_upload)(size)
-        free = await self._users.free(user)
-        if size > free:
-            raise quota_error(free)(size)
-        now = _now()
-        row = await UploadSession.create(
-            user_id=user.id,
-            name=name,
-            size=size,
-            sha256=digest,
-            created_at=now,
-            updated_at=now,
-            expires_at=now + EXPIRY,
-        )
+        async with self._users.space_lock(user.id):
+            free = await self._users.free(user)
+            if size > free:
+                raise quota_error(free)(size)
+            now = _now()
+            row = await UploadSession.create(
+                user_id=user.id,
+                name=name,
+                size=size,
+                sha256=digest,
+                created_at=now,
+                updated_at=now,
+                expires_at=now + EXPIRY,
+            )
         return UploadSessionView.of(row), True
 
     async def _own(self, user: UserView, upload_id: int) -> UploadSession:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -299,6 +299,20 @@ class UserService:
             row = await query.annotate(total=Sum("size")).first().values("total")
             reserved += int(row["total"] or 0) if row else 0
         return max(0, self.quota_of(user) - await self.used(user.id) - reserved)
+
+    @contextlib.asynccontextmanager
+    async def space_lock(self, user_id: int) -> AsyncIterator[None]:
+        """Hold while checking the user's free space and writing what takes it: one such step
+        at a time per user, so of requests racing for the last bytes one gets them. On
+        PostgreSQL the user's row stays locked until the transaction ends; SQLite runs one
+        write transaction at a time."""
+        async with in_transaction():
+            await self.lock_space(user_id)
+            yield
+
+    async def lock_space(self, user_id: int) -> None:
+        """`space_lock` for a caller that runs its own transaction."""
+        await User.select_for_update().filter(id=user_id).first()
 
     async def used(self, user_id: int) -> int:
         """Bytes of all the user's files (each reference counts its full size), and of the

@@ -3,6 +3,9 @@ too deep, lone surrogates, malformed multipart and over-long names — and nothi
 
 from __future__ import annotations
 
+import asyncio
+import json
+import re
 from typing import Any
 
 import pytest
@@ -12,6 +15,7 @@ from aiohttp.test_utils import TestClient
 from services.container import Services
 from services.models import Avatar, LoginCode, Message, StoredFile, User
 from tests.conftest import bearer, make_user
+from tests.telegram_fake import FakeTelegram
 
 Client = TestClient[web.Request, web.Application]
 HUGE = 361560060537256476672  # 2**68.3: fits no database integer
@@ -289,3 +293,66 @@ async def test_an_over_long_name_on_seed_003_download_is_not_found(
         assert response.status in (400, 404)
         await assert_refused(response)
     assert await StoredFile.all().count() == 0
+
+
+async def raw_status(client: Client, request: bytes) -> int:
+    """Send bytes as they are (an HTTP client would encode the headers) and read the status."""
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    try:
+        writer.write(request)
+        await writer.drain()
+        status_line = await reader.readline()
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    return int(status_line.split()[1])
+
+
+async def test_undecodable_bytes_in_headers_are_refused_not_failed(
+    client: Client, services: Services, member: str, telegram: FakeTelegram
+) -> None:
+    def get(path: str, header: bytes) -> bytes:
+        return b"GET " + path.encode() + b" HTTP/1.1\r\nHost: x\r\n" + header + b"\r\n\r\n"
+
+    assert (
+        await raw_status(client, get("/api/v1/account/", b"Authorization: Bearer ftg_\xff")) == 401
+    )
+    assert await raw_status(client, get("/", b"Cookie: ftpgram_session=ftg_\xff")) < 500
+    sent = (
+        b"POST /api/v1/messages/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ftb_\xff\r\n"
+        b'Content-Type: application/json\r\nContent-Length: 13\r\n\r\n{"text": "x"}'
+    )
+    assert await raw_status(client, sent) == 401
+    # "²" is a digit to str.isdigit, not a byte offset.
+    opened = await client.post(
+        "/api/v1/uploads/", json={"name": "a.bin", "size": 4}, headers=bearer(member)
+    )
+    upload_id = (await opened.json())["id"]
+    offset = (
+        f"PUT /api/v1/uploads/{upload_id}/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {member}"
+        "\r\nUpload-Offset: ²\r\nContent-Length: 4\r\n\r\nabcd"
+    ).encode()
+    assert await raw_status(client, offset) == 400
+    # A browser's User-Agent becomes the new token's label.
+    await make_user(services, 9003)
+    await client.post("/api/v1/auth/code/", json={"telegram_id": 9003})
+    code = re.search(r"<code>(\d{6})</code>", (await telegram.expect_message(9003)).text)
+    assert code
+    body = json.dumps({"telegram_id": 9003, "code": code.group(1)}).encode()
+    verify = (
+        b"POST /api/v1/auth/code/verify/ HTTP/1.1\r\nHost: x\r\nUser-Agent: Mozilla \xff\xfe\r\n"
+        b"Content-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
+    assert await raw_status(client, verify) == 200
+
+
+async def test_a_login_with_a_trailing_newline_is_refused(client: Client) -> None:
+    response = await client.post(
+        "/api/v1/auth/register/",
+        json={"login": "alice\n", "password": "Secret#1", "full_name": "A", "email": "a@b.org"},
+    )
+    assert "login" in (await assert_refused(response, "invalid_input"))["fields"]
+    assert await User.filter(login__startswith="alice").count() == 0

@@ -197,3 +197,44 @@ def test_many_avatars_at_once_take_bounded_memory_and_give_it_back(tmp_path: Pat
     # What glibc keeps on top of each decode thread's arena, for the next decode (measured: up
     # to 30 MiB).
     assert after - start < avatars.DECODE_WORKERS * 32, numbers
+
+
+def tiled_tiff(width: int, height: int, tile: int) -> bytes:
+    """A little-endian RGB TIFF that declares `tile`×`tile` tiles; its one tile's data is a few
+    compressed bytes (the header is all a decoder sizes its buffers from)."""
+    data = zlib.compress(bytes(1024))
+    entries = [  # (tag, type, count, value): types 3 = SHORT, 4 = LONG
+        (256, 4, 1, width),
+        (257, 4, 1, height),
+        (258, 3, 1, 8),
+        (259, 3, 1, 8),  # deflate
+        (262, 3, 1, 2),  # RGB
+        (277, 3, 1, 3),
+        (284, 3, 1, 1),
+        (322, 4, 1, tile),
+        (323, 4, 1, tile),
+        (324, 4, 1, 0),  # the tile's offset, filled in below
+        (325, 4, 1, len(data)),
+    ]
+    ifd_size = 2 + 12 * len(entries) + 4
+    offset = 8 + ifd_size
+    out = b"II*\0" + struct.pack("<I", 8) + struct.pack("<H", len(entries))
+    for tag, kind, count, value in entries:
+        value = offset if tag == 324 else value
+        if kind == 3:
+            out += struct.pack("<HHIHH", tag, kind, count, value, 0)
+        else:
+            out += struct.pack("<HHII", tag, kind, count, value)
+    return out + struct.pack("<I", 0) + data
+
+
+def test_a_tiff_declaring_tiles_larger_than_the_budget_is_refused() -> None:
+    """libtiff allocates a whole tile at a time: a 1024×1024 picture in 16384×16384 tiles
+    would take 1.6 GB however small the picture is."""
+    with pytest.raises(InvalidInput) as refused:
+        avatars.process(tiled_tiff(1024, 1024, 16384), "tiles.tif")
+    assert refused.value.code == "image_too_large"
+    # Ordinary tiles stay fine: the picture itself decides.
+    with pytest.raises(InvalidInput) as broken:
+        avatars.process(tiled_tiff(1024, 1024, 256), "tiles.tif")
+    assert broken.value.code != "image_too_large"

@@ -312,3 +312,69 @@ async def test_password_spraying_from_one_address_is_limited(client: Client) -> 
     )
     # Ten per login would allow all 60; fifty per address in 15 minutes stop the rest.
     assert await statuses(burst) == {401: 50, 429: 10}
+
+
+async def test_password_checks_of_a_signed_in_user_are_limited(client: Client) -> None:
+    body = {"login": "dave1", "password": "Secret#1", "full_name": "Dave", "email": "d@example.org"}
+    await client.post("/api/v1/auth/register/", json=body)
+    await User.filter(login="dave1").update(is_active=True)
+    token = (await (await client.post("/api/v1/auth/login/", json=body)).json())["token"]
+    burst = await asyncio.gather(
+        *(
+            client.patch(
+                "/api/v1/account/",
+                json={"password": "Other#22", "old_password": f"guess{n}"},
+                headers=bearer(token),
+            )
+            for n in range(BURST)
+        )
+    )
+    # A stolen session is no way round the limit on guessing the password.
+    assert await statuses(burst) == {400: 10, 429: BURST - 10}
+    right = await client.patch(
+        "/api/v1/account/",
+        json={"password": "Other#22", "old_password": "Secret#1"},
+        headers=bearer(token),
+    )
+    assert right.status == 429
+
+
+async def test_parallel_additions_cannot_overrun_the_quota(
+    client: Client, services: Services
+) -> None:
+    """Attachments, resumable uploads and ordinary uploads at the same moment: each is checked
+    and kept in one step, so no more than the quota is ever taken."""
+    person = await make_user(services, 6801)
+    await User.filter(id=person.id).update(storage_quota=2_000_000)
+    app_token = (await services.messaging.create_token(person, "app")).token
+    api_token = await services.auth.issue_token(person.id)
+
+    def form(n: int, field: str) -> aiohttp.FormData:
+        data = aiohttp.FormData()
+        data.add_field(field, io.BytesIO(bytes([n]) * 400_000), filename=f"f{n}.bin")
+        return data
+
+    burst = await asyncio.gather(
+        *(
+            client.post("/api/v1/messages/", data=form(n, "file"), headers=bearer(app_token))
+            for n in range(4)
+        ),
+        *(
+            client.post(
+                "/api/v1/files/upload/", data=form(100 + n, "file"), headers=bearer(api_token)
+            )
+            for n in range(8)
+        ),
+        *(
+            client.post(
+                "/api/v1/uploads/",
+                json={"name": f"r{n}", "size": 400_000},
+                headers=bearer(api_token),
+            )
+            for n in range(8)
+        ),
+    )
+    counts = await statuses(burst)
+    assert counts[202] + counts[201] == 5 and counts[507] == 15, counts
+    quota = await (await client.get("/api/v1/account/quota/", headers=bearer(api_token))).json()
+    assert quota["free"] == 0, quota

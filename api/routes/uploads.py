@@ -94,11 +94,12 @@ def _offset_of(request: web.Request) -> tuple[int, int | None, int | None]:
     header = request.headers.get(OFFSET_HEADER)
     content_range = request.headers.get("Content-Range")
     if header is not None:
-        if not header.strip().isdigit() or len(header.strip()) > 19:
+        digits = header.strip()
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
             raise InvalidInput(
                 f"{OFFSET_HEADER} must be a byte offset (a whole number).", code="bad_offset"
             )
-        return int(header), length, None
+        return int(digits), length, None
     if content_range is not None:
         match = _CONTENT_RANGE.match(content_range.strip())
         if match is None:
