@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network, ip_address
+
 from aiohttp import web
 
 from api.auth import Handler
@@ -22,10 +24,36 @@ VERSION = "0.1.0"
 MAX_REQUEST_LINE = 16 * 1024
 
 
+def client_address(request: web.Request, proxies: tuple[IPv4Network | IPv6Network, ...]) -> str:
+    """The caller's address: the peer's, or, when the peer is a trusted proxy, the nearest
+    address in X-Forwarded-For that is not one (what a client wrote there itself lies further
+    left, and is never taken)."""
+
+    def trusted(address: str) -> bool:
+        try:
+            return any(ip_address(address) in network for network in proxies)
+        except ValueError:
+            return False
+
+    peer = request.remote or ""
+    if not trusted(peer):
+        return peer
+    hops = [
+        hop.strip()
+        for line in request.headers.getall("X-Forwarded-For", [])
+        for hop in line.split(",")
+    ]
+    for hop in reversed(hops):
+        if not trusted(hop):
+            return hop
+    return peer
+
+
 @web.middleware
 async def origin_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The caller's address, for the audit log of whatever this request does."""
-    set_origin(request.remote or "")
+    """The caller's address, for the audit log and the per-address limits of whatever this
+    request does."""
+    set_origin(client_address(request, request.app[SERVICES].settings.trusted_proxies))
     return await handler(request)
 
 

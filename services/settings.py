@@ -10,6 +10,7 @@ import os
 import re
 import secrets
 import stat
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -46,6 +47,9 @@ class Settings(BaseSettings):
     telegram_api_local: bool = False
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     auto_activate: bool = False
+    # Reverse proxies in front of ftpgram (addresses or networks): from them, the client's
+    # address is taken from X-Forwarded-For. Per-address limits count the proxy otherwise.
+    trusted_proxies: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = ()
     default_quota: ByteSize = ByteSize(10 * 1024**3)
     max_upload: ByteSize = ByteSize(20 * 1024**3)
     data_dir: Path = Path("data")
@@ -112,6 +116,17 @@ class Settings(BaseSettings):
                     raise ValueError(f"must be comma-separated Telegram ids (not {item[:20]!r})")
                 ids.append(int(item))
             return frozenset(ids)
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_networks(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            items = [item.strip() for item in value.replace(";", ",").split(",")]
+            try:
+                return tuple(ip_network(item, strict=False) for item in items if item)
+            except ValueError as exc:
+                raise ValueError(f"must be comma-separated addresses or networks: {exc}") from None
         return value
 
     @field_validator("telegram_api_url")

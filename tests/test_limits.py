@@ -378,3 +378,30 @@ async def test_parallel_additions_cannot_overrun_the_quota(
     assert counts[202] + counts[201] == 5 and counts[507] == 15, counts
     quota = await (await client.get("/api/v1/account/quota/", headers=bearer(api_token))).json()
     assert quota["free"] == 0, quota
+
+
+async def test_without_a_trusted_proxy_forwarded_addresses_are_ignored(client: Client) -> None:
+    for n in range(5):
+        body = {
+            "login": f"fwd{n:03d}",
+            "password": "Secret#1",
+            "full_name": "F",
+            "email": "f@x.org",
+        }
+        headers = {"X-Forwarded-For": f"203.0.113.{n}"}
+        assert (
+            await client.post("/api/v1/auth/register/", json=body, headers=headers)
+        ).status == 201
+    sixth = await client.post(
+        "/api/v1/auth/register/",
+        json={
+            "login": "fwd005",
+            "password": "Secret#1",
+            "full_name": "F",
+            "email": "f@example.org",
+        },
+        headers={"X-Forwarded-For": "203.0.113.99"},
+    )
+    assert sixth.status == 429
+    origins = {event.origin for event in await AuditEvent.filter(action="register")}
+    assert origins == {"127.0.0.1"}
