@@ -78,13 +78,15 @@ class IncomingFile:
             await self.discard()
             raise self.on_limit(self.size)
         if self._pending is not None:
-            await self._pending
+            # Shielded: a cancelled request must not leave the thread writing unseen (see
+            # `discard`, which waits for it before closing the file).
+            await asyncio.shield(self._pending)
         self._pending = asyncio.get_running_loop().run_in_executor(_WRITER, self._write, chunk)
 
     async def finish(self) -> str:
         """Flush to disk; returns the SHA-256 of everything written."""
         if self._pending is not None:
-            await self._pending
+            await asyncio.shield(self._pending)
             self._pending = None
         await asyncio.get_running_loop().run_in_executor(_WRITER, self._sync_and_close)
         return self._hash.hexdigest()

@@ -185,8 +185,11 @@ class PartWriter:
 
     async def _wait(self) -> None:
         if self._pending is not None:
-            pending, self._pending = self._pending, None
-            await pending
+            # Shielded: when the request is cancelled (its client went away) the thread still
+            # writes, and closing the descriptor under it could send its bytes into another file
+            # that reuses the number. The pending write stays for `close` to wait out.
+            await asyncio.shield(self._pending)
+            self._pending = None
 
     async def sync(self) -> None:
         await self._wait()
