@@ -6,9 +6,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run migrate test lint format typecheck pytest migrations clean
+.PHONY: install run migrate test lint format typecheck pytest migrations clean setup-run setup-test
 
-$(STAMP): pyproject.toml
+# System packages pip cannot install (see .ci/setup): checked every time, installed when missing.
+setup-run:
+	@.ci/setup run
+
+setup-test:
+	@.ci/setup test
+
+$(STAMP): pyproject.toml | setup-run
 	@test -n "$(PYTHON)" || { echo "ftpgram needs Python >= 3.11 (python3.11 or newer on PATH)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -33,7 +40,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: setup-test install
 	$(BIN)/pytest
 
 format: install

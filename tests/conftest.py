@@ -1,14 +1,15 @@
 """The shared test harness: databases (SQLite and a real PostgreSQL), the fake Telegram server,
 real FTP servers, and the whole application started in-process.
 
-Every test that takes `database_url` (directly or through `db`, `services` or `application`) runs
-twice: once on SQLite, once on PostgreSQL.
+A test that takes `database_url` (directly or through `connected`, `services` or `application`)
+runs on SQLite. Tests of rules the database enforces (races, locks, queues, migrations) are marked
+`every_backend` and run twice: once on SQLite, once on PostgreSQL. Bot, page and client tests do
+not depend on the engine under the services, so they run once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import shutil
 import uuid
@@ -49,13 +50,10 @@ def run_in_thread(coroutine: Coroutine[Any, Any, None]) -> None:
 TEMPLATE_DB = "ftpgram_template"
 
 
-@pytest.fixture(autouse=True)
-def collect_garbage() -> Iterator[None]:
-    """Collect after each test, so a connection or file left unclosed is reported by the test
-    that left it (its ResourceWarning is an error here), not by whichever test runs next.
-    Set up before every other fixture, so it runs after they are all torn down."""
-    yield
-    gc.collect()
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames:
+        every = metafunc.definition.get_closest_marker("every_backend") is not None
+        metafunc.parametrize("database_url", BACKENDS if every else ["sqlite"], indirect=True)
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +94,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """An empty, migrated database of its own for each test."""
     if request.param == "sqlite":

@@ -33,6 +33,8 @@ from tests.ftp_servers import (
 from tests.telegram_fake import FakeTelegram
 from tests.test_stations import add_station, put, seen
 
+pytestmark = pytest.mark.every_backend
+
 ADMIN = 900001
 ALICE = 7201
 BOB = 7202

@@ -16,6 +16,8 @@ from services.container import Services
 from services.models import Blob, ShareLink, StoredFile, User
 from tests.conftest import bearer, make_user
 
+pytestmark = pytest.mark.every_backend
+
 Client = TestClient[web.Request, web.Application]
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\0" * 40
 

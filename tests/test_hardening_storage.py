@@ -31,6 +31,8 @@ from services.models import Download, ShareLink, StoredFile, UploadSession, User
 from services.settings import Settings
 from tests.conftest import bearer, make_user
 
+pytestmark = pytest.mark.every_backend
+
 Client = TestClient[web.Request, web.Application]
 Json = dict[str, Any]
 MIB = 1 << 20

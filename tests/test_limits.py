@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import aiohttp
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
@@ -19,6 +20,8 @@ from services.container import Services
 from services.models import AttemptWindow, AuditEvent, LoginCode, Message, User
 from tests.conftest import bearer, make_user
 from tests.telegram_fake import FakeTelegram
+
+pytestmark = pytest.mark.every_backend
 
 Client = TestClient[web.Request, web.Application]
 BURST = 40

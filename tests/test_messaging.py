@@ -17,6 +17,8 @@ from services.models import Message, User
 from services.settings import Settings
 from tests.telegram_fake import FakeTelegram, TgUser
 
+pytestmark = pytest.mark.every_backend
+
 
 @pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:

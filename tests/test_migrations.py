@@ -9,8 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from services import db
 from tests.tools.make_migrations import pending_migration
+
+pytestmark = pytest.mark.every_backend
 
 
 async def test_models_and_migrations_do_not_drift(database_url: str) -> None:

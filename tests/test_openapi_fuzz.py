@@ -78,6 +78,17 @@ EXCLUDED = {
 }
 
 
+# Headers that frame the HTTP message itself: a bad one is refused by aiohttp's parser with a
+# plain-text 400 before any route runs, so it tests the HTTP library, not the document.
+FRAMING = {"content-length", "transfer-encoding", "host", "connection"}
+
+
+def unframed(case: Case[Any]) -> Case[Any]:
+    for name in [k for k in case.headers or {} if k.lower() in FRAMING]:
+        del case.headers[name]
+    return case
+
+
 def fuzz(base_url: str, callers: dict[str, str]) -> tuple[list[str], int]:
     """Run every operation for every caller; the failures found (one per operation, caller and
     mode: no shrinking) and how many operations ran. Blocking: runs in a thread."""
@@ -98,7 +109,7 @@ def fuzz(base_url: str, callers: dict[str, str]) -> tuple[list[str], int]:
                 # does not describe.
                 headers = {**bearer(token), "Accept": "application/json"}
                 for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                    strategy = operation.as_strategy(generation_mode=mode)
+                    strategy = operation.as_strategy(generation_mode=mode).map(unframed)
                     problem = _run(strategy, base_url, session, headers)
                     if problem is not None:
                         failures.append(f"{operation.label} as {who} ({mode.value}): {problem}")
@@ -134,7 +145,6 @@ def _run(
 
 
 # What is fuzzed is the HTTP edge; the backends are covered by the other tests.
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.timeout(300)
 async def test_every_operation_survives_generated_input(client: Client, services: Services) -> None:
     admin = await make_user(services, 900001, admin=True, name="Root")

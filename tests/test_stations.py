@@ -36,6 +36,8 @@ from tests.ftp_servers import (
 from tests.telegram_fake import FakeTelegram
 from tests.test_ftp_client import TREE, fill, put_raw
 
+pytestmark = pytest.mark.every_backend
+
 FOLLOWER = 7101
 ADMIN = 900001
 DAY = 86400

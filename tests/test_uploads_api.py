@@ -20,6 +20,8 @@ from services.scheduler import create_scheduler, schedule_jobs
 from tests.conftest import bearer, make_user
 from tests.test_downloads import MIB, blob
 
+pytestmark = pytest.mark.every_backend
+
 Client = TestClient[web.Request, web.Application]
 Json = dict[str, Any]
 
