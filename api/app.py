@@ -14,7 +14,7 @@ from api.routes import route_tables
 from api.routes.docs import add_docs_routes
 from api.routes.downloads import add_websocket_routes
 from api.web import add_web_routes, page_errors, page_headers, web_route_tables
-from services.audit import set_origin
+from services.accounts.audit import set_origin
 from services.container import Services
 
 VERSION = "0.1.0"

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from api.keys import BOT_TOKEN_KEY, TOKEN_KEY, USER_KEY, services_of
-from services.errors import Forbidden, Unauthorized
-from services.logs import log_context
+from services.core.errors import Forbidden, Unauthorized
+from services.core.logs import log_context
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Auth = Literal["none", "user", "admin", "bot"]

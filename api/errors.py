@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from api.auth import Handler
-from services.errors import AppError, InvalidInput, RateLimited
+from services.core.errors import AppError, InvalidInput, RateLimited
 
 log = logging.getLogger(__name__)
 

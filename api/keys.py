@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from services.accounts.users import UserView
 from services.container import Services
-from services.messaging import BotTokenView
-from services.users import UserView
+from services.messaging.service import BotTokenView
 
 SERVICES = web.AppKey("services", Services)
 # Set on the request by `api.auth` once the caller is known.

@@ -22,7 +22,7 @@ from pydantic.json_schema import models_json_schema
 
 from api.auth import Auth, Handler, guard
 from api.schemas import ROW_ID_MAX, ErrorBody
-from services.errors import InvalidInput
+from services.core.errors import InvalidInput
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 # What a BIGINT column holds; every integer the API takes in is refused outside this range.

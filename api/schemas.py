@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.users import UserView
+from services.accounts.users import UserView
 
 # What an id column holds: PostgreSQL's serial ids are 32-bit, and the driver fails on a larger
 # one. Path ids beyond it are a 404 (`api.openapi`); body and query ids use `Id`.

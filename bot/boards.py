@@ -30,10 +30,10 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot import keyboards, texts
+from services.accounts.users import UserView
 from services.container import Services
-from services.downloads import Board, DownloadFilter, DownloadPage
-from services.errors import NotFound
-from services.users import UserView
+from services.core.errors import NotFound
+from services.downloads.service import Board, DownloadFilter, DownloadPage
 
 log = logging.getLogger(__name__)
 

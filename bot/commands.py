@@ -6,7 +6,7 @@ from aiogram.types import BotCommand, MenuButtonWebApp, WebAppInfo
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import lazy_gettext as __
 
-from services.users import SUPPORTED_LANGUAGES
+from services.accounts.users import SUPPORTED_LANGUAGES
 
 # (command, description); descriptions are translated when the menu is built.
 USER_COMMANDS = [

@@ -24,7 +24,7 @@ from bot.handlers import get_routers
 from bot.i18n import UserLocaleMiddleware, create_i18n
 from bot.middlewares import UserMiddleware
 from services.container import Services
-from services.settings import Settings
+from services.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
-from services.users import UserView
+from services.accounts.users import UserView
 
 
 class ActiveUser(Filter):

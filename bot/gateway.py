@@ -1,5 +1,5 @@
-"""The bot side of `services.delivery.TelegramGateway`: Bot API calls, and their errors mapped
-to what delivery should do next."""
+"""The bot side of `services.messaging.delivery.TelegramGateway`: Bot API calls, and their
+errors mapped to what delivery should do next."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import FSInputFile, InlineKeyboardMarkup, LinkPreviewOptions, Message
 
-from services.delivery import Rejected, RetryAfter, Transient, Unreachable
+from services.messaging.delivery import Rejected, RetryAfter, Transient, Unreachable
 
 T = TypeVar("T")
 

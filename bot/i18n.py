@@ -15,7 +15,7 @@ from aiogram.utils.i18n import I18n, I18nMiddleware
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from services.users import SUPPORTED_LANGUAGES, UserView, language_from_telegram
+from services.accounts.users import SUPPORTED_LANGUAGES, UserView, language_from_telegram
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"

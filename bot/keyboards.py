@@ -36,13 +36,13 @@ from bot.texts import (
     station_field_label,
     tls_label,
 )
-from services.auth import TokenView
-from services.downloads import ACTIVE, FINISHED, HOLDING, DownloadPage
-from services.files import FilePage, FileView
-from services.ftp import NAME_ENCODINGS, TLS_MODES
-from services.messaging import BotTokenView
-from services.stations import FollowedStation, StationFilePage, StationView
-from services.users import UserPage, UserView
+from services.accounts.auth import TokenView
+from services.accounts.users import UserPage, UserView
+from services.downloads.service import ACTIVE, FINISHED, HOLDING, DownloadPage
+from services.ftp.client import NAME_ENCODINGS, TLS_MODES
+from services.messaging.service import BotTokenView
+from services.stations.service import FollowedStation, StationFilePage, StationView
+from services.storage.files import FilePage, FileView
 
 
 def _button(text: str, data: UserAdminCallback | AccountCallback) -> InlineKeyboardButton:

@@ -8,9 +8,9 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from services.audit import TELEGRAM, set_origin
+from services.accounts.audit import TELEGRAM, set_origin
 from services.container import Services
-from services.logs import bind_log_context
+from services.core.logs import bind_log_context
 
 
 class UserMiddleware(BaseMiddleware):

@@ -1,4 +1,4 @@
-"""The bot side of `services.ports.Notifier`: notices rendered in the recipient's language and
+"""The bot side of `services.container.Notifier`: notices rendered in the recipient's language and
 handed to the delivery queue, like every message the bot sends on its own."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
 from bot import keyboards, texts
-from services.codes import SIGN_IN
-from services.delivery import DeliveryService
-from services.downloads import DownloadView
-from services.errors import Conflict
-from services.stations import StationView
-from services.users import UserView
+from services.accounts.codes import SIGN_IN
+from services.accounts.users import UserView
+from services.core.errors import Conflict
+from services.downloads.service import DownloadView
+from services.messaging.delivery import DeliveryService
+from services.stations.service import StationView
 
 
 def _markup(markup: InlineKeyboardMarkup) -> dict[str, object]:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from aiogram import Bot
 
-from services.settings import Settings
+from services.core.settings import Settings
 
 MB = 1000 * 1000
 PUBLIC_HOST = "api.telegram.org"

@@ -12,20 +12,20 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.callbacks import StationField
-from services.auth import TokenView
-from services.downloads import DownloadPage, DownloadView
-from services.errors import AppError, PayloadTooLarge, QuotaExceeded
-from services.files import FilePage, FileView, MediaStats
-from services.ftp import FtpError
-from services.messaging import BotTokenView
-from services.stations import (
+from services.accounts.auth import TokenView
+from services.accounts.users import Usage, UserPage, UserView
+from services.core.errors import AppError, PayloadTooLarge, QuotaExceeded
+from services.downloads.service import DownloadPage, DownloadView
+from services.ftp.client import FtpError
+from services.messaging.service import BotTokenView
+from services.stations.service import (
     MIN_INTERVAL,
     FollowedStation,
     PollResult,
     StationFilePage,
     StationView,
 )
-from services.users import Usage, UserPage, UserView
+from services.storage.files import FilePage, FileView, MediaStats
 
 
 def _name(user: UserView) -> str:

@@ -5,27 +5,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
-from services.accounts import AccountService
-from services.audit import AuditService
-from services.auth import AuthService
-from services.avatars import AvatarService
-from services.blobs import BlobService
-from services.codes import CodeService
-from services.delivery import DeliveryService, TelegramGateway
-from services.downloads import DownloadService
-from services.files import FileService
-from services.health import HealthService, Probe
-from services.logs import LogService
-from services.messaging import MessagingService, RateLimit
-from services.ports import Notifier
-from services.settings import Settings
-from services.stations import StationService
-from services.storage import LocalBlobStore
-from services.throttle import Throttle
-from services.uploads import UploadService
-from services.users import UserService
-from services.webapp import WebAppService
+from services.accounts.audit import AuditService
+from services.accounts.auth import AuthService
+from services.accounts.codes import CodeService
+from services.accounts.passwords import AccountService
+from services.accounts.ports import AccountNotifier
+from services.accounts.users import UserService
+from services.accounts.webapp import WebAppService
+from services.core.health import HealthService, Probe
+from services.core.logs import LogService
+from services.core.settings import Settings
+from services.core.throttle import Throttle
+from services.downloads.ports import DownloadNotifier
+from services.downloads.service import DownloadService
+from services.messaging.delivery import DeliveryService, TelegramGateway
+from services.messaging.service import MessagingService, RateLimit
+from services.stations.ports import StationNotifier
+from services.stations.service import StationService
+from services.storage.avatars import AvatarService
+from services.storage.blobs import BlobService
+from services.storage.files import FileService
+from services.storage.store import LocalBlobStore
+from services.storage.uploads import UploadService
+
+
+class Notifier(AccountNotifier, StationNotifier, DownloadNotifier, Protocol):
+    """Every notice the capabilities send; the bot edge implements it (`bot.notifier`)."""
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,12 @@ from bot.factory import create_bot
 from bot.gateway import BotGateway
 from bot.i18n import create_i18n
 from bot.notifier import BotNotifier
-from ftpgram import Application
-from services import db
+from ftpgram.app import Application
+from services.accounts.users import UserView
 from services.container import Services, build_services
-from services.models import User
-from services.settings import Settings, load_settings
-from services.users import UserView
+from services.core import db
+from services.core.models import User
+from services.core.settings import Settings, load_settings
 from tests.ftp_servers import Certificates, certificates
 from tests.pg import Cluster, temporary_cluster
 from tests.telegram_fake import FakeTelegram

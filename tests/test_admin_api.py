@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient
 from api.openapi import PATH_PARAM
 from api.routes import route_tables
 from services.container import Services
-from services.models import AuditEvent, User
+from services.core.models import AuditEvent, User
 from tests.conftest import bearer, make_user
 from tests.telegram_fake import FakeTelegram
 

@@ -12,9 +12,9 @@ from pydantic import BaseModel
 
 from api.errors import error_middleware
 from api.openapi import RouteTable, add_routes, read_body, respond
-from ftpgram import Application
+from ftpgram.app import Application
+from services.accounts.users import UserService
 from services.container import Services
-from services.users import UserService
 
 
 async def test_health_reports_each_part(api_url: str) -> None:
@@ -176,7 +176,7 @@ async def _user(services: Services, telegram_id: int, *, admin: bool = False) ->
         telegram_id, full_name="Test", username=None, language_code="en"
     )
     if not registration.user.is_active:
-        from services.models import User
+        from services.core.models import User
 
         await User.filter(id=registration.user.id).update(is_active=True, is_admin=admin)
     return registration.user.id

@@ -9,7 +9,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from services.container import Services
-from services.models import ApiToken, AttemptWindow, AuditEvent, LoginCode, User
+from services.core.models import ApiToken, AttemptWindow, AuditEvent, LoginCode, User
 from tests.conftest import bearer, make_user
 from tests.telegram_fake import FakeTelegram
 

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 from PIL import Image
 
 from services.container import Services
-from services.models import Blob, StoredFile
+from services.core.models import Blob, StoredFile
 from tests.conftest import bearer, make_user
 
 Client = TestClient[web.Request, web.Application]

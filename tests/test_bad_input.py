@@ -13,7 +13,7 @@ from aiohttp import ClientResponse, WSMsgType, web
 from aiohttp.test_utils import TestClient
 
 from services.container import Services
-from services.models import Avatar, LoginCode, Message, StoredFile, User
+from services.core.models import Avatar, LoginCode, Message, StoredFile, User
 from tests.conftest import bearer, make_user
 from tests.telegram_fake import FakeTelegram
 

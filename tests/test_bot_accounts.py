@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ftpgram import Application
+from ftpgram.app import Application
 from services.container import Services
-from services.models import ApiToken, User
+from services.core.models import ApiToken, User
 from tests.telegram_fake import FakeTelegram, TgUser
 
 

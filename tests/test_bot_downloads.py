@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from ftpgram import Application
+from ftpgram.app import Application
+from services.accounts.users import UserView
 from services.container import Services
-from services.downloads import DownloadView
-from services.models import DownloadBoard, StationFile
-from services.users import UserView
+from services.core.models import DownloadBoard, StationFile
+from services.downloads.service import DownloadView
 from tests.conftest import make_user
 from tests.ftp_servers import Certificates, FtpEndpoint, aioftp_server, vsftpd_server
 from tests.telegram_fake import BotMessage, FakeTelegram, TgUser

@@ -5,9 +5,9 @@ from __future__ import annotations
 import aiohttp
 
 from bot.telegram_files import download_limit, send_limit
-from ftpgram import Application
-from services.models import ShareLink, StoredFile, User
-from services.settings import Settings, load_settings
+from ftpgram.app import Application
+from services.core.models import ShareLink, StoredFile, User
+from services.core.settings import Settings, load_settings
 from tests.telegram_fake import FakeTelegram, TgUser
 
 

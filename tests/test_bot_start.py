@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from ftpgram import Application
-from services.models import User
-from services.settings import Settings
+from ftpgram.app import Application
+from services.core.models import User
+from services.core.settings import Settings
 from tests.telegram_fake import FakeTelegram
 
 

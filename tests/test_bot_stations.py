@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from ftpgram import Application
+from ftpgram.app import Application
+from services.accounts.users import UserView
 from services.container import Services
-from services.ftp import FtpError
-from services.models import Station, StationPoll, UserStation
-from services.stations import StationView
-from services.users import UserView
+from services.core.models import Station, StationPoll, UserStation
+from services.ftp.client import FtpError
+from services.stations.service import StationView
 from tests.conftest import make_user
 from tests.ftp_servers import LOGIN, PASSWORD, FtpEndpoint, aioftp_server
 from tests.telegram_fake import BotMessage, FakeTelegram, TgUser

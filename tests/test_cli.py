@@ -26,10 +26,10 @@ import pytest
 from aiohttp import web
 
 from api.client import cli
-from ftpgram import Application
+from ftpgram.app import Application
+from services.accounts.users import UserView
 from services.container import Services
-from services.models import StoredFile, UploadSession, User
-from services.users import UserView
+from services.core.models import StoredFile, UploadSession, User
 from tests.conftest import make_user
 from tests.ftp_servers import Certificates, vsftpd_server
 from tests.telegram_fake import FakeTelegram

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from services.accounts.users import UserView
 from services.container import Services
-from services.downloads import DownloadView, DownloadWorker
-from services.errors import NotFound, QuotaExceeded
-from services.models import Blob, Download, Station, StationFile, StoredFile, Transfer
-from services.settings import Settings
-from services.transfer import PartFile, WriteFailed
-from services.users import UserView
+from services.core.errors import NotFound, QuotaExceeded
+from services.core.models import Blob, Download, Station, StationFile, StoredFile, Transfer
+from services.core.settings import Settings
+from services.downloads.service import DownloadView, DownloadWorker
+from services.ftp.transfer import PartFile, WriteFailed
 from tests.conftest import make_user
 from tests.ftp_servers import (
     Certificates,

@@ -14,8 +14,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from services.accounts.users import UserView
 from services.container import Services
-from services.users import UserView
 from tests.conftest import bearer, make_user
 from tests.ftp_servers import Certificates, vsftpd_server
 from tests.test_downloads import MIB, blob, station_files, worker  # noqa: F401 (a fixture)

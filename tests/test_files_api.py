@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from services.container import Services
-from services.models import Blob, ShareLink, StoredFile, User
+from services.core.models import Blob, ShareLink, StoredFile, User
 from tests.conftest import bearer, make_user
 
 pytestmark = pytest.mark.every_backend

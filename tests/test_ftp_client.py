@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from services.ftp import (
+from services.ftp.client import (
     Entry,
     FtpError,
     FtpSession,

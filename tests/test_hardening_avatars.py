@@ -19,10 +19,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from PIL import Image
 
-from services import avatars
 from services.container import Services
-from services.errors import InvalidInput
-from services.models import StoredFile
+from services.core.errors import InvalidInput
+from services.core.models import StoredFile
+from services.storage import avatars
 from tests.test_avatars import picture, send, token_for
 
 Client = TestClient[web.Request, web.Application]
@@ -126,7 +126,7 @@ def test_a_large_jpeg_is_decoded_at_reduced_scale_unless_progressive() -> None:
 # peak after the avatars, and once they are made and dropped.
 CHILD = """
 import asyncio, json, sys
-from services import avatars
+from services.storage import avatars
 
 def status(key):
     with open("/proc/self/status") as lines:

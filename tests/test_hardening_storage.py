@@ -27,8 +27,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from services.container import Services
-from services.models import Download, ShareLink, StoredFile, UploadSession, User
-from services.settings import Settings
+from services.core.models import Download, ShareLink, StoredFile, UploadSession, User
+from services.core.settings import Settings
 from tests.conftest import bearer, make_user
 
 pytestmark = pytest.mark.every_backend

@@ -8,7 +8,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.i18n import LOCALES_DIR, create_i18n
-from services.users import language_from_telegram
+from services.accounts.users import language_from_telegram
 
 BOT_DIR = Path(__file__).resolve().parent.parent / "bot"
 

@@ -15,9 +15,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from ftpgram import Application
+from ftpgram.app import Application
 from services.container import Services
-from services.models import AttemptWindow, AuditEvent, LoginCode, Message, User
+from services.core.models import AttemptWindow, AuditEvent, LoginCode, Message, User
 from tests.conftest import bearer, make_user
 from tests.telegram_fake import FakeTelegram
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from services.logs import LogService, LogWriter, configure_logging, log_context
-from services.models import LogEntry
+from services.core.logs import LogService, LogWriter, configure_logging, log_context
+from services.core.models import LogEntry
 
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
 

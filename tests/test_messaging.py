@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
-from ftpgram import Application
+from ftpgram.app import Application
 from services.container import Services
-from services.messaging import RateLimit
-from services.models import Message, User
-from services.settings import Settings
+from services.core.models import Message, User
+from services.core.settings import Settings
+from services.messaging.service import RateLimit
 from tests.telegram_fake import FakeTelegram, TgUser
 
 pytestmark = pytest.mark.every_backend

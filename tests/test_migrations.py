@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from services import db
+from services.core import db
 from tests.tools.make_migrations import pending_migration
 
 pytestmark = pytest.mark.every_backend

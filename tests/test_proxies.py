@@ -9,8 +9,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from services.models import AuditEvent
-from services.settings import Settings
+from services.core.models import AuditEvent
+from services.core.settings import Settings
 
 Client = TestClient[web.Request, web.Application]
 

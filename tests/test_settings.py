@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from services.errors import ConfigError
-from services.settings import load_settings
+from services.core.errors import ConfigError
+from services.core.settings import load_settings
 
 
 def test_defaults_follow_the_data_directory(tmp_path: Path) -> None:

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from services.accounts.users import UserView
 from services.container import Services
-from services.errors import Conflict
-from services.models import Station, StationFile, StationPoll
+from services.core.errors import Conflict
+from services.core.models import Station, StationFile, StationPoll
 from services.scheduler import create_scheduler, schedule_jobs
-from services.stations import StationFileFilter, StationView
-from services.users import UserView
+from services.stations.service import StationFileFilter, StationView
 from tests.conftest import make_user
 from tests.ftp_servers import (
     PASSWORD,

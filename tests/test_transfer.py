@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from services.ftp import FtpError, FtpSession
-from services.transfer import CHUNK, PartFile, Receiver
+from services.ftp.client import FtpError, FtpSession
+from services.ftp.transfer import CHUNK, PartFile, Receiver
 from tests.ftp_servers import Certificates, station_server
 from tests.test_ftp_client import fill, target_of
 

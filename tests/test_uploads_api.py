@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from services.container import Services
-from services.models import StoredFile, UploadSession, User
+from services.core.models import StoredFile, UploadSession, User
 from services.scheduler import create_scheduler, schedule_jobs
 from tests.conftest import bearer, make_user
 from tests.test_downloads import MIB, blob

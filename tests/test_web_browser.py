@@ -18,12 +18,12 @@ import aiohttp
 import pytest
 from playwright.async_api import Browser, async_playwright, expect
 
-from ftpgram import Application
+from ftpgram.app import Application
+from services.accounts.users import UserView
+from services.accounts.webapp import sign_init_data
 from services.container import Services
-from services.errors import Conflict
-from services.models import Download, Station, StationFile, StoredFile, User
-from services.users import UserView
-from services.webapp import sign_init_data
+from services.core.errors import Conflict
+from services.core.models import Download, Station, StationFile, StoredFile, User
 from tests.browser import launch, open_page, screenshot, sign_in
 from tests.conftest import make_user
 from tests.ftp_servers import Certificates, FtpEndpoint, vsftpd_server

@@ -7,8 +7,8 @@ import json
 from aiogram.types import MenuButtonWebApp
 
 from bot.commands import menu_button
-from ftpgram import Application
-from services.settings import Settings
+from ftpgram.app import Application
+from services.core.settings import Settings
 from tests.telegram_fake import FakeTelegram
 
 

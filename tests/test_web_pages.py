@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 from aiohttp import FormData, web
 from aiohttp.test_utils import TestClient
 
+from services.accounts.webapp import sign_init_data
 from services.container import Services
-from services.files import FileFilter
-from services.models import AuditEvent, User
-from services.webapp import sign_init_data
+from services.core.models import AuditEvent, User
+from services.storage.files import FileFilter
 from tests.conftest import bearer, make_user
 from tests.telegram_fake import FakeTelegram
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from api.web.texts import TEXTS, error_text, texts
-from services.downloads import STATUSES
-from services.files import MEDIA_TYPES
+from services.downloads.service import STATUSES
+from services.storage.files import MEDIA_TYPES
 
 WEB = Path(__file__).resolve().parent.parent / "api" / "web"
 

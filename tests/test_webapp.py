@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from services.accounts.webapp import sign_init_data, verify_init_data
 from services.container import Services
-from services.errors import Forbidden, InvalidInput, Unauthorized
-from services.models import User
-from services.webapp import sign_init_data, verify_init_data
+from services.core.errors import Forbidden, InvalidInput, Unauthorized
+from services.core.models import User
 from tests.conftest import make_user
 from tests.telegram_fake import FakeTelegram
 

@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 
 from bot.factory import webhook_secret, webhook_target
-from ftpgram import Application
-from services.settings import Settings, load_settings
+from ftpgram.app import Application
+from services.core.settings import Settings, load_settings
 from tests.telegram_fake import FakeTelegram
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond
 from api.schemas import Id, Page, PageQuery, UserOut
-from services.users import UserService, UserView
+from services.accounts.users import UserService, UserView
 
 routes = RouteTable(tag="admin")
 

@@ -10,7 +10,7 @@ from api.auth import SESSION_COOKIE
 from api.keys import TOKEN_KEY, services_of
 from api.openapi import RouteTable, read_body, respond
 from api.schemas import SignedIn, UserOut
-from services.users import UserView
+from services.accounts.users import UserView
 
 routes = RouteTable(tag="auth")
 

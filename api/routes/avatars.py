@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, file_part, read_query, respond
 from api.schemas import Id
-from services.avatars import AvatarView
+from services.storage.avatars import AvatarView
 
 routes = RouteTable(tag="avatars")
 

@@ -32,9 +32,9 @@ from api.auth import SESSION_COOKIE, allowed_origins
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond, text_problem
 from api.schemas import ROW_ID_MAX, Page, PageQuery
-from services.downloads import STATUSES, DownloadFilter, DownloadView
-from services.errors import AppError, Forbidden, NotFound, Unauthorized
-from services.users import UserView
+from services.accounts.users import UserView
+from services.core.errors import AppError, Forbidden, NotFound, Unauthorized
+from services.downloads.service import STATUSES, DownloadFilter, DownloadView
 
 log = logging.getLogger(__name__)
 routes = RouteTable(tag="downloads")

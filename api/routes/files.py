@@ -24,8 +24,8 @@ from pydantic import BaseModel, Field
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, file_part, read_body, read_query, respond
 from api.schemas import Id, Page, PageQuery
-from services.errors import NotFound
-from services.files import FileFilter, FileView, SharedDownload, ShareView, Upload
+from services.core.errors import NotFound
+from services.storage.files import FileFilter, FileView, SharedDownload, ShareView, Upload
 
 routes = RouteTable(tag="files")
 # What runs after a response (see StoredFileResponse), held here until it is done.

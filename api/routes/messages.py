@@ -11,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.keys import BOT_TOKEN_KEY, services_of, user_of
 from api.openapi import RouteTable, multipart_parts, read_body, read_query, respond, validate
 from api.schemas import Page, PageQuery
-from services.delivery import MessageView
-from services.errors import InvalidInput
-from services.messaging import BotTokenView, NewBotToken
-from services.storage import IncomingFile
+from services.core.errors import InvalidInput
+from services.messaging.delivery import MessageView
+from services.messaging.service import BotTokenView, NewBotToken
+from services.storage.store import IncomingFile
 
 routes = RouteTable(tag="messages")
 MAX_FORM_FIELD = 70 * 1024

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, respond
-from services.errors import InvalidInput
+from services.core.errors import InvalidInput
 
 routes = RouteTable(tag="seed 004")
 

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond
 from api.schemas import Page, PageQuery
-from services.errors import InvalidInput, StationUnavailable
-from services.stations import PollResult, StationFileFilter, StationView
+from services.core.errors import InvalidInput, StationUnavailable
+from services.stations.service import PollResult, StationFileFilter, StationView
 
 routes = RouteTable(tag="stations")
 Tls = Literal["none", "explicit", "implicit"]

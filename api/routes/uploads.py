@@ -21,8 +21,8 @@ from pydantic import BaseModel, Field
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, respond
 from api.routes.files import FileOut, UploadOut
-from services.errors import InvalidInput
-from services.uploads import UploadProgress, UploadService, UploadSessionView
+from services.core.errors import InvalidInput
+from services.storage.uploads import UploadProgress, UploadService, UploadSessionView
 
 routes = RouteTable(tag="uploads")
 UPLOAD = r"/api/v1/uploads/{upload_id:\d{1,18}}/"

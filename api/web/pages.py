@@ -31,8 +31,8 @@ from api.web.session import (
     wants_json,
 )
 from api.web.texts import error_text, texts
-from services.errors import AppError, InvalidInput
-from services.users import UserView
+from services.accounts.users import UserView
+from services.core.errors import AppError, InvalidInput
 
 MAX_FORM_FIELD = 64 * 1024  # sign-in and registration fields are short
 

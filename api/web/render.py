@@ -26,8 +26,8 @@ from api.web.session import (
     wants_html,
 )
 from api.web.texts import error_text, texts
-from services.errors import AppError, RateLimited, Unauthorized
-from services.users import UserView
+from services.accounts.users import UserView
+from services.core.errors import AppError, RateLimited, Unauthorized
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent

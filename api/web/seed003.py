@@ -25,7 +25,7 @@ from api.routes.files import (
 from api.schemas import SignedIn, UserOut
 from api.web import pages
 from api.web.session import wants_html
-from services.errors import NotFound
+from services.core.errors import NotFound
 
 routes = RouteTable(tag="seed 003")
 STORED_NAME_LIMIT = 255  # characters of StoredFile.name, as services.files.clean_name cuts it

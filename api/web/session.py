@@ -18,8 +18,8 @@ from aiohttp import web
 
 from api.auth import SESSION_COOKIE, allowed_origins
 from api.keys import USER_KEY, services_of
-from services.errors import Forbidden, Unauthorized
-from services.users import SUPPORTED_LANGUAGES, UserView
+from services.accounts.users import SUPPORTED_LANGUAGES, UserView
+from services.core.errors import Forbidden, Unauthorized
 
 SESSION_AGE = timedelta(days=30)
 LANGUAGE_COOKIE = "ftpgram_lang"

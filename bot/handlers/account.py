@@ -20,10 +20,10 @@ from aiogram.types import (
 from bot import keyboards, texts
 from bot.callbacks import AccountAction, AccountCallback
 from bot.states import CredentialsForm
-from services.accounts import login_problem, password_problem
+from services.accounts.passwords import login_problem, password_problem
+from services.accounts.users import UserView
 from services.container import Services
-from services.errors import Conflict
-from services.users import UserView
+from services.core.errors import Conflict
 
 
 class Registered(Filter):

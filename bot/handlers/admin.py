@@ -9,8 +9,8 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from bot import keyboards, texts
 from bot.callbacks import NOTICE_PAGE, UserAdminAction, UserAdminCallback
 from bot.filters import AdminUser
+from services.accounts.users import UserView
 from services.container import Services
-from services.users import UserView
 
 PER_PAGE = 8
 

@@ -7,8 +7,8 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot import texts
+from services.accounts.users import UserView
 from services.container import Services
-from services.users import UserView
 
 
 async def send_code(message: Message, services: Services, user: UserView | None) -> None:

@@ -15,9 +15,9 @@ from bot import texts
 from bot.boards import digest, downloads_page, render
 from bot.callbacks import DownloadAction, DownloadCallback, DownloadRequestCallback
 from bot.filters import ActiveUser
+from services.accounts.users import UserView
 from services.container import Services
-from services.errors import AppError
-from services.users import UserView
+from services.core.errors import AppError
 
 
 async def request_download(

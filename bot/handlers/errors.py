@@ -9,7 +9,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ErrorEvent
 
 from bot import texts
-from services.errors import AppError
+from services.core.errors import AppError
 
 log = logging.getLogger(__name__)
 

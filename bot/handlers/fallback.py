@@ -6,7 +6,7 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
 from bot import texts
-from services.users import UserView
+from services.accounts.users import UserView
 
 
 async def unknown_message(message: Message, user: UserView | None) -> None:

@@ -24,9 +24,9 @@ from bot.callbacks import FileAction, FileCallback
 from bot.filters import ActiveUser
 from bot.states import FileForm
 from bot.telegram_files import download_limit, send_limit, telegram_reader
+from services.accounts.users import UserView
 from services.container import Services
-from services.files import FileFilter, FilePage
-from services.users import UserView
+from services.storage.files import FileFilter, FilePage
 
 PER_PAGE = 6
 

@@ -12,8 +12,8 @@ from aiogram.utils.i18n import I18n
 
 from bot import texts
 from bot.commands import commands_for
+from services.accounts.users import UserView
 from services.container import Services
-from services.users import UserView
 
 log = logging.getLogger(__name__)
 

@@ -26,11 +26,11 @@ from bot.callbacks import (
 )
 from bot.filters import AdminUser
 from bot.states import StationEditForm, StationWizard
+from services.accounts.users import UserView
 from services.container import Services
-from services.errors import Conflict, InvalidInput
-from services.ftp import NAME_ENCODINGS, TLS_MODES, FtpError
-from services.stations import StationView, parse_station_url
-from services.users import UserView
+from services.core.errors import Conflict, InvalidInput
+from services.ftp.client import NAME_ENCODINGS, TLS_MODES, FtpError
+from services.stations.service import StationView, parse_station_url
 
 PER_PAGE = keyboards.STATIONS_PER_PAGE
 CHOICE_FIELDS = (StationField.TLS, StationField.ENCODING)

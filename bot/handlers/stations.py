@@ -20,9 +20,9 @@ from bot.callbacks import (
     StationFilesCallback,
 )
 from bot.filters import ActiveUser
+from services.accounts.users import UserView
 from services.container import Services
-from services.stations import StationFileFilter
-from services.users import UserView
+from services.stations.service import StationFileFilter
 
 PER_PAGE = 10
 

@@ -15,8 +15,8 @@ from bot import keyboards, texts
 from bot.callbacks import BotTokenAction, BotTokenCallback
 from bot.filters import ActiveUser
 from bot.states import BotTokenForm
+from services.accounts.users import UserView
 from services.container import Services
-from services.users import UserView
 
 
 async def show_tokens(message: Message, services: Services, user: UserView) -> None:

@@ -127,10 +127,10 @@ class Counter:
 def instrument(phases: Phases, counter: Counter) -> None:
     """Wrap a few methods to time the phases and count the bytes received (in this benchmark's
     child process only; each wrapper costs a function call)."""
-    from services.downloads import DownloadWorker
-    from services.ftp import FtpSession
-    from services.storage import LocalBlobStore
-    from services.transfer import PartFile, Receiver
+    from services.downloads.service import DownloadWorker
+    from services.ftp.client import FtpSession
+    from services.ftp.transfer import PartFile, Receiver
+    from services.storage.store import LocalBlobStore
 
     claim = DownloadWorker._claim
     complete = DownloadWorker._complete
@@ -239,17 +239,17 @@ def say(message: dict[str, Any]) -> None:
 
 
 async def ftpgram_child(port: int, work: Path) -> None:
-    from services import db
-    from services.audit import AuditService
-    from services.blobs import BlobService
-    from services.downloads import DownloadService, DownloadWorker
-    from services.files import FileService
-    from services.models import Download, StationFile, StoredFile, User
-    from services.ports import Notifier
-    from services.stations import StationService
-    from services.storage import LocalBlobStore
-    from services.throttle import Throttle
-    from services.users import UserService, UserView
+    from services.accounts.audit import AuditService
+    from services.accounts.users import UserService, UserView
+    from services.container import Notifier
+    from services.core import db
+    from services.core.models import Download, StationFile, StoredFile, User
+    from services.core.throttle import Throttle
+    from services.downloads.service import DownloadService, DownloadWorker
+    from services.stations.service import StationService
+    from services.storage.blobs import BlobService
+    from services.storage.files import FileService
+    from services.storage.store import LocalBlobStore
 
     phases, counter = Phases(), Counter()
     instrument(phases, counter)

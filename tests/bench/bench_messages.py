@@ -25,9 +25,9 @@ from pathlib import Path
 
 import aiohttp
 
-from services import db
-from services.messaging import TOKEN_PREFIX, _hash
-from services.models import BotToken, User
+from services.core import db
+from services.core.models import BotToken, User
+from services.messaging.service import TOKEN_PREFIX, _hash
 from tests.ftp_servers import free_port
 from tests.telegram_fake import FakeTelegram
 

@@ -25,15 +25,15 @@ import time
 from pathlib import Path
 from typing import cast
 
-from services import db
-from services.audit import AuditService
-from services.blobs import BlobService
-from services.models import User
-from services.ports import Notifier
-from services.stations import StationService
-from services.storage import LocalBlobStore
-from services.throttle import Throttle
-from services.users import UserService, UserView
+from services.accounts.audit import AuditService
+from services.accounts.users import UserService, UserView
+from services.container import Notifier
+from services.core import db
+from services.core.models import User
+from services.core.throttle import Throttle
+from services.stations.service import StationService
+from services.storage.blobs import BlobService
+from services.storage.store import LocalBlobStore
 from tests.ftp_servers import certificates, vsftpd_server
 
 

@@ -25,9 +25,9 @@ import threading
 import time
 from pathlib import Path
 
-from services import db
-from services.auth import AuthService
-from services.models import User
+from services.accounts.auth import AuthService
+from services.core import db
+from services.core.models import User
 from tests.ftp_servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

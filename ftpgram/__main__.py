@@ -1,0 +1,5 @@
+import sys
+
+from ftpgram import main
+
+sys.exit(main())

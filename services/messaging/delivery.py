@@ -1,0 +1,488 @@
+"""Delivery: every message the bot sends, queued in the database, paced, retried and recorded.
+
+External apps' messages and ftpgram's own notices take the same path. The queue is the `message`
+table, so a restart loses nothing: a message claimed by a process that died is queued again when
+its claim expires. Pacing stays under Telegram's limits (about 30 messages a second overall and
+one a second per chat); a 429 pauses sending for `retry_after`, 5xx and network errors back off,
+403 marks the person unreachable. Long texts go out in parts of at most 4096 characters.
+
+Messages have an origin: "app" (sent by an external app with a bot token: that is the history
+its owner reads) or "service" (ftpgram's own notices: codes, admin notices; never listed). A
+secret message (a one-time code) keeps its text only while it waits to be sent: once it is sent
+or has failed for good, the text is erased, so no history, API answer or backup can show it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from tortoise.expressions import F
+
+from services.core.errors import Conflict, NotFound
+from services.core.models import BotToken, Message, User
+from services.messaging.telegram_text import render, split
+from services.storage.blobs import BlobService
+
+log = logging.getLogger(__name__)
+
+GLOBAL_RATE = 28.5  # messages per second, under Telegram's ~30 with room for jitter
+CHAT_INTERVAL = 1.05  # seconds between messages to one chat, over Telegram's 1
+CLAIM = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+BATCH = 200
+CONCURRENCY = 32
+IDLE_WAIT = 30.0
+
+
+class DeliveryError(Exception):
+    """Raised by a gateway; says what to do with the message."""
+
+
+class RetryAfter(DeliveryError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"flood limit: retry after {seconds} s")
+        self.seconds = seconds
+
+
+class Unreachable(DeliveryError):
+    """The person blocked the bot (or never started it)."""
+
+
+class Rejected(DeliveryError):
+    """Telegram refused this message for good (a bad request)."""
+
+
+class Transient(DeliveryError):
+    """Telegram or the network failed; worth trying again later."""
+
+
+class TelegramGateway(Protocol):
+    """What delivery needs from Telegram; the bot edge implements it."""
+
+    async def send_text(
+        self,
+        chat_id: int,
+        html: str,
+        *,
+        reply_markup: dict[str, Any] | None,
+        silent: bool,
+        disable_link_preview: bool,
+    ) -> int: ...
+
+    async def send_file(
+        self, chat_id: int, *, kind: str, path: Path, name: str, caption_html: str, silent: bool
+    ) -> int: ...
+
+    async def edit_text(
+        self, chat_id: int, message_id: int, html: str, *, reply_markup: dict[str, Any] | None
+    ) -> None: ...
+
+    async def delete(self, chat_id: int, message_id: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    user_id: int
+    bot_token_id: int | None
+    kind: str
+    origin: str
+    text: str
+    title: str
+    format: str
+    status: str
+    error: str
+    telegram_message_ids: list[int]
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
+
+    @classmethod
+    def of(cls, row: Message) -> MessageView:
+        return cls(
+            row.id,
+            row.user_id,
+            row.bot_token_id,
+            row.kind,
+            row.origin,
+            row.text,
+            row.title,
+            row.format,
+            row.status,
+            row.error,
+            list(row.telegram_message_ids or []),
+            row.created_at,
+            row.sent_at,
+            row.attempts,
+        )
+
+
+def _forget_secret(row: Message) -> dict[str, Any]:
+    """The fields that erase a secret message's text once it has been delivered (or never will
+    be)."""
+    return {"text": "", "reply_markup": None} if row.secret else {}
+
+
+class _Pacer:
+    """Spaces sends: a global rate, one chat at a time, and a pause after a flood limit."""
+
+    def __init__(self, rate: float, chat_interval: float) -> None:
+        self.interval = 1.0 / rate
+        self.chat_interval = chat_interval
+        self.next_global = 0.0
+        self.next_chat: dict[int, float] = {}
+        self.paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    def chat_ready(self, chat_id: int, now: float) -> bool:
+        return self.next_chat.get(chat_id, 0.0) <= now
+
+    def hold_chat(self, chat_id: int) -> None:
+        """No other message to this chat until `release_chat`."""
+        self.next_chat[chat_id] = float("inf")
+
+    def release_chat(self, chat_id: int) -> None:
+        """The spacing counts from when a message really went out."""
+        self.next_chat[chat_id] = time.monotonic() + self.chat_interval
+
+    async def slot(self) -> None:
+        """Wait for the next global sending slot.
+
+        Slots are taken one at a time on a fixed grid, so a late wake-up (a busy event loop)
+        neither lets several sends out at once nor slows the average rate; after an idle spell
+        the grid starts again from now.
+        """
+        async with self._lock:
+            now = time.monotonic()
+            start = max(self.next_global, self.paused_until)
+            if start > now:
+                await asyncio.sleep(start - now)
+            else:
+                start = now
+            self.next_global = start + self.interval
+
+    def pause(self, seconds: float) -> None:
+        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
+
+
+class DeliveryService:
+    def __init__(self, *, gateway: TelegramGateway, blobs: BlobService) -> None:
+        self._gateway = gateway
+        self._blobs = blobs
+        self._wake = asyncio.Event()
+        self._pacer = _Pacer(GLOBAL_RATE, CHAT_INTERVAL)
+        self._inflight: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(CONCURRENCY)
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.on_sent: Callable[[MessageView], Awaitable[None]] | None = None
+
+    # ---- queueing ----------------------------------------------------------------------
+
+    async def enqueue(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        fmt: str = "html",
+        title: str = "",
+        silent: bool = False,
+        disable_link_preview: bool = True,
+        reply_markup: dict[str, Any] | None = None,
+        bot_token_id: int | None = None,
+        kind: str = "text",
+        attachment: tuple[str, str, int] | None = None,
+        origin: str = "service",
+        secret: bool = False,
+    ) -> MessageView:
+        """Queue a message to a user; `attachment` is (sha256, name, size) of stored content."""
+        now = datetime.now(UTC)
+        row = await Message.create(
+            user_id=user_id,
+            bot_token_id=bot_token_id,
+            kind=kind,
+            text=text,
+            title=title,
+            format=fmt,
+            silent=silent,
+            disable_link_preview=disable_link_preview,
+            reply_markup=reply_markup,
+            attachment_sha256=attachment[0] if attachment else None,
+            attachment_name=attachment[1] if attachment else None,
+            attachment_size=attachment[2] if attachment else 0,
+            origin=origin,
+            secret=secret,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        self._wake.set()
+        return MessageView.of(row)
+
+    async def get(self, message_id: int) -> MessageView:
+        row = await Message.get_or_none(id=message_id)
+        if row is None:
+            raise NotFound("There is no such message.", code="unknown_message")
+        return MessageView.of(row)
+
+    async def history(
+        self, user_id: int, *, page: int = 1, per_page: int = 50
+    ) -> tuple[list[MessageView], int]:
+        """The messages apps sent to this user (ftpgram's own notices are not history)."""
+        query = Message.filter(user_id=user_id, origin="app")
+        total = await query.count()
+        rows = (
+            await query.order_by("-created_at", "-id").offset((page - 1) * per_page).limit(per_page)
+        )
+        return [MessageView.of(r) for r in rows], total
+
+    # ---- edits -------------------------------------------------------------------------
+
+    async def edit(
+        self,
+        message_id: int,
+        text: str,
+        *,
+        fmt: str | None = None,
+        reply_markup: dict[str, Any] | None = None,
+    ) -> MessageView:
+        """Change a message: in the queue if it has not gone out, in the chat if it has."""
+        row = await Message.get(id=message_id)
+        fmt = fmt or row.format
+        if row.status in ("queued", "failed"):
+            await Message.filter(id=message_id, status=row.status).update(
+                text=text, format=fmt, reply_markup=reply_markup
+            )
+            return await self.get(message_id)
+        if row.status != "sent" or row.kind != "text":
+            raise Conflict("This message cannot be edited now.", code="not_editable")
+        html = split(render(text, fmt, row.title))
+        user = await User.get(id=row.user_id)
+        if len(html) > len(row.telegram_message_ids):
+            raise Conflict("The new text needs more messages than the old one.", code="too_long")
+        chat = int(user.telegram_id or 0)
+        for index, message in enumerate(row.telegram_message_ids):
+            part = html[index] if index < len(html) else "…"
+            markup = reply_markup if index == len(html) - 1 else None
+            try:
+                await self._gateway.edit_text(chat, int(message), part, reply_markup=markup)
+            except DeliveryError as exc:
+                raise Conflict(f"Telegram refused the edit: {exc}", code="edit_failed") from None
+        await Message.filter(id=message_id).update(text=text, format=fmt, reply_markup=reply_markup)
+        return await self.get(message_id)
+
+    async def delete(self, message_id: int) -> None:
+        """Delete a message from the chat (if sent) and from the queue and history."""
+        row = await Message.get(id=message_id)
+        if row.status == "sent":
+            user = await User.get(id=row.user_id)
+            for message in row.telegram_message_ids:
+                with contextlib.suppress(DeliveryError):
+                    await self._gateway.delete(int(user.telegram_id or 0), int(message))
+        if await Message.filter(id=message_id).delete() and row.attachment_sha256:
+            await self._blobs.release(row.attachment_sha256)
+
+    async def prune(self, older_than_days: int) -> int:
+        """Forget delivered and failed messages older than the retention period."""
+        cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+        old = Message.filter(created_at__lt=cutoff, status__in=["sent", "failed"])
+        attachments = [sha for sha in await old.values_list("attachment_sha256", flat=True) if sha]
+        deleted: int = await old.delete()
+        for sha in attachments:
+            await self._blobs.release(str(sha))
+        return deleted
+
+    # ---- the worker --------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name="delivery")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            task, self._task = self._task, None
+            await asyncio.wait({task}, timeout=10)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._inflight:
+            await asyncio.wait(self._inflight, timeout=10)
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                sent_any = await self._round()
+            except Exception:
+                log.exception("Delivery round failed")
+                sent_any = False
+            if not sent_any and not self._stopping:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=0.5)
+
+    async def _round(self) -> bool:
+        now = datetime.now(UTC)
+        # Messages whose sender died mid-send go back into the queue.
+        await Message.filter(status="sending", claimed_until__lt=now).update(status="queued")
+        due = (
+            await Message.filter(status="queued", next_attempt_at__lte=now)
+            .order_by("id")
+            .limit(BATCH)
+            .select_related("user")
+        )
+        started = False
+        for row in due:
+            if self._stopping:
+                break
+            chat = row.user.telegram_id
+            if chat is None:
+                await self._fail(row, "This user has no Telegram account.")
+                continue
+            if not self._pacer.chat_ready(chat, time.monotonic()):
+                continue
+            claimed = await Message.filter(id=row.id, status="queued").update(
+                status="sending", claimed_until=datetime.now(UTC) + CLAIM
+            )
+            if not claimed:
+                continue
+            self._pacer.hold_chat(chat)
+            await self._slots.acquire()
+            task = asyncio.create_task(self._deliver(row, chat))
+            self._inflight.add(task)
+            task.add_done_callback(self._finished)
+            started = True
+        return started
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._inflight.discard(task)
+        self._slots.release()
+
+    async def _deliver(self, row: Message, chat: int) -> None:
+        try:
+            await self._send_parts(row, chat)
+        finally:
+            self._pacer.release_chat(chat)
+            # The chat can take its next message then: look at the queue again at that moment.
+            asyncio.get_running_loop().call_later(self._pacer.chat_interval, self._wake.set)
+
+    async def _send_parts(self, row: Message, chat: int) -> None:
+        sent_ids: list[int] = list(row.telegram_message_ids or [])
+        try:
+            if row.kind == "text":
+                parts = split(render(row.text, row.format, row.title))
+                for index, part in enumerate(parts):
+                    if index < len(sent_ids):
+                        continue  # went out before a retry
+                    if index:
+                        await asyncio.sleep(self._pacer.chat_interval)  # one chat, one a second
+                    await self._pacer.slot()
+                    markup = row.reply_markup if index == len(parts) - 1 else None
+                    sent_ids.append(
+                        await self._gateway.send_text(
+                            chat,
+                            part,
+                            reply_markup=markup,
+                            silent=row.silent,
+                            disable_link_preview=row.disable_link_preview,
+                        )
+                    )
+            else:
+                await self._pacer.slot()
+                assert row.attachment_sha256 is not None
+                sent_ids.append(
+                    await self._gateway.send_file(
+                        chat,
+                        kind=row.kind,
+                        path=self._blobs.store.local_path(row.attachment_sha256),
+                        name=row.attachment_name or "file",
+                        caption_html=render(row.text, row.format, row.title)[:1024],
+                        silent=row.silent,
+                    )
+                )
+        except RetryAfter as exc:
+            self._pacer.pause(exc.seconds)
+            await self._retry(row, sent_ids, exc.seconds, str(exc), count=False)
+            return
+        except Transient as exc:
+            delay = min(300.0, 2.0 ** (row.attempts + 1))
+            await self._retry(row, sent_ids, delay, str(exc), count=True)
+            return
+        except Unreachable as exc:
+            await User.filter(id=row.user_id).update(unreachable_at=datetime.now(UTC))
+            await self._fail(row, f"unreachable: {exc}", sent_ids)
+            return
+        except Rejected as exc:
+            await self._fail(row, str(exc), sent_ids)
+            return
+        except Exception as exc:
+            log.exception("Delivering message %s failed", row.id)
+            await self._retry(
+                row, sent_ids, 30.0, f"internal error: {type(exc).__name__}", count=True
+            )
+            return
+        now = datetime.now(UTC)
+        await Message.filter(id=row.id).update(
+            status="sent",
+            sent_at=now,
+            telegram_message_ids=sent_ids,
+            error="",
+            attempts=row.attempts + 1,
+            claimed_until=None,
+            **_forget_secret(row),
+        )
+        if row.bot_token_id is not None:
+            await BotToken.filter(id=row.bot_token_id).update(messages_sent=F("messages_sent") + 1)
+        await User.filter(id=row.user_id, unreachable_at__not_isnull=True).update(
+            unreachable_at=None
+        )
+        if self.on_sent is not None:
+            await self.on_sent(MessageView.of(await Message.get(id=row.id)))
+
+    async def _retry(
+        self, row: Message, sent_ids: list[int], delay: float, error: str, *, count: bool
+    ) -> None:
+        attempts = row.attempts + (1 if count else 0)
+        if attempts >= MAX_ATTEMPTS:
+            await self._fail(row, error, sent_ids)
+            return
+        await Message.filter(id=row.id).update(
+            status="queued",
+            attempts=attempts,
+            error=error,
+            telegram_message_ids=sent_ids,
+            next_attempt_at=datetime.now(UTC) + timedelta(seconds=delay),
+            claimed_until=None,
+        )
+
+    async def _fail(self, row: Message, error: str, sent_ids: list[int] | None = None) -> None:
+        await Message.filter(id=row.id).update(
+            status="failed",
+            error=error[:2000],
+            telegram_message_ids=sent_ids or [],
+            attempts=row.attempts + 1,
+            claimed_until=None,
+            **_forget_secret(row),
+        )
+
+    async def wait_idle(self) -> None:
+        """Until nothing due is queued or being sent (for tests); at most IDLE_WAIT seconds."""
+        deadline = time.monotonic() + IDLE_WAIT
+        while time.monotonic() < deadline:
+            if (
+                not self._inflight
+                and not await Message.filter(
+                    status__in=["queued", "sending"], next_attempt_at__lte=datetime.now(UTC)
+                ).exists()
+            ):
+                return
+            await asyncio.sleep(0.05)
+        raise TimeoutError("messages still queued")

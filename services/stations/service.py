@@ -1,0 +1,946 @@
+"""Stations: the FTP servers of receiving stations, who follows them, and what is on them.
+
+A poll lists a station to any depth and compares the listing with the database:
+
+- a file seen for the first time waits; once its size and modification time are unchanged across
+  two polls, at least `settle_seconds` apart, it is *stable*: it becomes available and is
+  announced, once, to the followers (times are compared at the precision the listing gives);
+- a file that changes becomes unstable again; a file no longer listed is marked gone (kept);
+- the first poll of a station (and the first after its address, root or masks change) is its
+  baseline: files older than `SETTLED_AGE` are available at once without an announcement (they
+  were there before anyone followed the station);
+- a poll that finds the same listing as the last one, with nothing waiting, writes nothing but
+  its poll record.
+
+Polls of one station never overlap, in this process or another: a poll first takes a lease on the
+station row. Failures stay inside one station; its status says what went wrong, later polls back
+off, and admins are told when a station starts failing and when it recovers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import unquote, urlsplit
+
+from tortoise.expressions import Q
+from tortoise.functions import Count, Sum
+from tortoise.transactions import in_transaction
+
+from services.accounts.audit import AuditService
+from services.accounts.users import UserService, UserView
+from services.core.errors import Conflict, InvalidInput, NotFound
+from services.core.models import (
+    DOWNLOAD_HOLDING,
+    Download,
+    Station,
+    StationFile,
+    StationPoll,
+    User,
+    UserStation,
+)
+from services.core.secrets import SecretBox, SecretUnreadable
+from services.ftp.client import (
+    NAME_ENCODINGS,
+    TLS_MODES,
+    ConnectionGates,
+    FtpError,
+    FtpSession,
+    FtpTarget,
+    Listing,
+    Masks,
+    NameEncoding,
+    RemoteFile,
+    TlsMode,
+    encode_name,
+)
+
+if TYPE_CHECKING:
+    from services.stations.ports import StationNotifier
+
+log = logging.getLogger(__name__)
+
+SETTLED_AGE = timedelta(minutes=10)
+# A station is reported failing after this many failed polls in a row (at once for a refused
+# login or a TLS error: waiting will not fix those).
+FAILING_AFTER = 2
+MAX_BACKOFF = timedelta(hours=1)
+ANNOUNCE_NAMES = 5
+BATCH = 500
+MIN_INTERVAL = 30
+
+
+@dataclass(frozen=True)
+class StationView:
+    id: int
+    name: str
+    host: str
+    port: int
+    login: str
+    tls: str
+    verify_tls: bool
+    root: str
+    include_masks: list[str]
+    exclude_masks: list[str]
+    poll_interval: int
+    max_connections: int
+    encoding: str
+    enabled: bool
+    created_at: datetime
+    last_poll_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str
+    failing: bool
+    has_password: bool
+
+    @property
+    def url(self) -> str:
+        scheme = "ftps" if self.tls == "implicit" else "ftp"
+        default = 990 if self.tls == "implicit" else 21
+        port = "" if self.port == default else f":{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{scheme}://{host}{port}{self.root if self.root != '/' else ''}"
+
+    @property
+    def health(self) -> str:
+        """disabled | failing | ok | waiting (never polled yet)."""
+        if not self.enabled:
+            return "disabled"
+        if self.failing:
+            return "failing"
+        return "ok" if self.last_success_at else "waiting"
+
+    @classmethod
+    def of(cls, row: Station) -> StationView:
+        return cls(
+            id=row.id,
+            name=row.name,
+            host=row.host,
+            port=row.port,
+            login=row.login,
+            tls=row.tls,
+            verify_tls=row.verify_tls,
+            root=row.root,
+            include_masks=list(row.include_masks),
+            exclude_masks=list(row.exclude_masks),
+            poll_interval=row.poll_interval,
+            max_connections=row.max_connections,
+            encoding=row.encoding,
+            enabled=row.enabled,
+            created_at=row.created_at,
+            last_poll_at=row.last_poll_at,
+            last_success_at=row.last_success_at,
+            last_error=row.last_error,
+            failing=row.failing,
+            has_password=bool(row.password_encrypted),
+        )
+
+
+@dataclass(frozen=True)
+class FollowedStation:
+    station: StationView
+    followed: bool
+
+
+@dataclass(frozen=True)
+class StationFileView:
+    id: int
+    station_id: int
+    station_name: str
+    path: str
+    size: int
+    modified_at: datetime | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    available_at: datetime | None
+    stable: bool
+    gone: bool
+    new: bool  # available since the caller last marked the station seen
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class StationFilePage:
+    items: list[StationFileView]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+@dataclass(frozen=True)
+class StationFileFilter:
+    station_id: int | None = None
+    path_prefix: str | None = None
+    since: datetime | None = None
+    only_new: bool = False
+    include_gone: bool = False
+
+
+@dataclass(frozen=True)
+class PollResult:
+    station_id: int
+    started_at: datetime
+    finished_at: datetime
+    files_seen: int
+    new_files: int
+    gone_files: int
+    error: str = ""
+    error_code: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass(frozen=True)
+class SurveyItem:
+    station: StationView
+    last_poll: PollResult | None
+    new_in_last_poll: int
+    new_since_seen: int
+    seen_until: datetime
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    entries: int  # entries in the root folder
+
+
+def parse_station_url(url: str) -> dict[str, Any]:
+    """`ftp://host[:port][/path]` or `ftps://…` (implicit TLS) as station fields."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("ftp", "ftps") or not parts.hostname:
+        raise InvalidInput(
+            "The address must look like ftp://host[:port][/folder] or ftps://…",
+            code="invalid_url",
+            fields={"url": "expected ftp:// or ftps:// with a host"},
+        )
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise InvalidInput(
+            "The port is not a number from 1 to 65535.", code="invalid_url"
+        ) from error
+    tls = "implicit" if parts.scheme == "ftps" else "none"
+    fields: dict[str, Any] = {
+        "host": parts.hostname,
+        "port": port or (990 if tls == "implicit" else 21),
+        "tls": tls,
+        "root": unquote(parts.path) or "/",
+    }
+    if parts.username:
+        fields["login"] = unquote(parts.username)
+    if parts.password:
+        fields["password"] = unquote(parts.password)
+    return fields
+
+
+def _expand_url(values: dict[str, Any], current_tls: str) -> dict[str, Any]:
+    """`url` replaced by the fields it states. TLS never drops implicitly: ftp:// keeps explicit
+    TLS (and turns implicit into explicit); only `"tls": "none"` switches it off. A URL without
+    a port means the default port of the resulting TLS mode."""
+    url = values.pop("url", None)
+    if not url:
+        return values
+    expanded = parse_station_url(str(url))
+    if expanded["tls"] == "none" and current_tls != "none":
+        expanded["tls"] = "explicit"
+    if urlsplit(str(url).strip()).port is None:
+        tls = values.get("tls", expanded["tls"])
+        expanded["port"] = 990 if tls == "implicit" else 21
+    return {**expanded, **values}
+
+
+_EDITABLE = {
+    "url",
+    "name",
+    "host",
+    "port",
+    "login",
+    "password",
+    "tls",
+    "verify_tls",
+    "root",
+    "include_masks",
+    "exclude_masks",
+    "poll_interval",
+    "max_connections",
+    "encoding",
+    "enabled",
+}
+
+
+def _clean(fields: dict[str, Any]) -> dict[str, Any]:
+    """Checked, normalised station fields; raises InvalidInput naming the first bad one."""
+    unknown = set(fields) - _EDITABLE
+    if unknown:
+        raise InvalidInput(f"Unknown station field: {sorted(unknown)[0]}", code="invalid_field")
+    out = dict(fields)
+
+    def bad(name: str, message: str) -> InvalidInput:
+        return InvalidInput(message, code="invalid_station", fields={name: message})
+
+    for key in ("name", "host", "login", "root"):
+        if key in out and any(c in str(out[key]) for c in "\r\n\0"):
+            raise bad(key, "Line breaks and NUL characters are not allowed here.")
+    if "name" in out:
+        out["name"] = " ".join(str(out["name"]).split())[:100]
+        if not out["name"]:
+            raise bad("name", "The name must not be empty.")
+    if "host" in out:
+        host = str(out["host"]).strip()
+        if not host or not re.fullmatch(r"[A-Za-z0-9.\-:\[\]_]+", host):
+            raise bad("host", "The host must be a name or an IP address.")
+        out["host"] = host
+    if "port" in out and not (isinstance(out["port"], int) and 0 < out["port"] < 65536):
+        raise bad("port", "The port must be a number from 1 to 65535.")
+    if "tls" in out and out["tls"] not in TLS_MODES:
+        raise bad("tls", "TLS must be one of none, explicit, implicit.")
+    if "encoding" in out and out["encoding"] not in NAME_ENCODINGS:
+        raise bad("encoding", "The name encoding must be one of auto, utf-8, cp1251.")
+    if "root" in out:
+        root = "/" + str(out["root"]).strip().strip("/")
+        out["root"] = root
+    for key in ("include_masks", "exclude_masks"):
+        if key in out:
+            value = out[key]
+            if isinstance(value, str):
+                value = [m for m in re.split(r"[,\n]", value)]
+            out[key] = [str(m).strip() for m in value if str(m).strip()]
+    if "poll_interval" in out and not (
+        isinstance(out["poll_interval"], int) and MIN_INTERVAL <= out["poll_interval"] <= 86400
+    ):
+        raise bad("poll_interval", f"The poll interval must be {MIN_INTERVAL}–86400 seconds.")
+    if "max_connections" in out and not (
+        isinstance(out["max_connections"], int) and 1 <= out["max_connections"] <= 20
+    ):
+        raise bad("max_connections", "Connections must be from 1 to 20.")
+    if "login" in out:
+        out["login"] = str(out["login"]).strip() or "anonymous"
+    return out
+
+
+def _digest(files: Sequence[RemoteFile]) -> str:
+    hasher = hashlib.sha256()
+    for f in sorted(files, key=lambda f: f.remote_path):
+        stamp = f.modified_at.isoformat() if f.modified_at else "-"
+        hasher.update(f"{f.remote_path}\0{f.size}\0{stamp}\n".encode(errors="surrogatepass"))
+    return hasher.hexdigest()
+
+
+def _same_time(known: datetime | None, listed: datetime | None, precision: int) -> bool:
+    """Whether a listed time matches the one known, at the precision the listing gives (LIST
+    turns "Nov 23 08:14" into "Nov 23 2025" once a file is half a year old)."""
+    if known is None or listed is None:
+        return known is listed
+    if precision >= 86400:
+        return known.date() == listed.date()
+    return abs((known - listed).total_seconds()) < precision
+
+
+class StationService:
+    def __init__(
+        self,
+        *,
+        secret: bytes,
+        notifier: StationNotifier,
+        audit: AuditService,
+        users: UserService,
+        ca_file: Path | None = None,
+        timeout: float = 30.0,
+        poll_timeout: float = 600.0,
+        settle_seconds: float = 30.0,
+    ) -> None:
+        self._box = SecretBox(secret, "ftpgram station password")
+        self._notifier = notifier
+        self._audit = audit
+        self._users = users
+        self.ca_file = ca_file
+        self.timeout = timeout
+        self.poll_timeout = poll_timeout
+        self.settle_seconds = settle_seconds
+        self.gates = ConnectionGates()
+        # Called after stations change, so the scheduler can follow (set by the composition root).
+        self.on_change: Callable[[], None] | None = None
+
+    # ---- administration ----------------------------------------------------------------
+
+    async def create(self, actor: UserView, fields: dict[str, Any]) -> StationView:
+        values = _clean(_expand_url(dict(fields), "none"))
+        if "host" not in values:
+            raise InvalidInput("A station needs a host.", code="invalid_station")
+        password = values.pop("password", "") or ""
+        values.setdefault("name", values["host"])
+        values["name"] = await self._free_name(values["name"])
+        row = await Station.create(
+            **values, password_encrypted=self._box.seal(password), created_at=datetime.now(UTC)
+        )
+        await self._audit.record("station_create", actor_id=actor.id, subject=f"station:{row.id}")
+        log.info("Station %s added", row.name, extra={"station_id": row.id})
+        self._changed()
+        return StationView.of(row)
+
+    async def create_from_seed(
+        self, actor: UserView, *, url: str, login: str, pwd: str, is_ssl: bool, name: str | None
+    ) -> StationView:
+        """Seed 000's body: `url` ftp:// or ftps://; `is_ssl` asks for explicit TLS on ftp://."""
+        fields = parse_station_url(url)
+        fields["login"] = login or fields.get("login", "anonymous")
+        fields["password"] = pwd or fields.get("password", "")
+        if is_ssl and fields["tls"] == "none":
+            fields["tls"] = "explicit"
+        if name:
+            fields["name"] = name
+        return await self.create(actor, fields)
+
+    async def _free_name(self, name: str, exclude: int | None = None) -> str:
+        candidate, n = name, 1
+        while await Station.filter(name=candidate).exclude(id=exclude or 0).exists():
+            n += 1
+            candidate = f"{name[:90]} ({n})"
+        return candidate
+
+    async def update(self, actor: UserView, station_id: int, fields: dict[str, Any]) -> StationView:
+        row = await self._row(station_id)
+        values = _clean(_expand_url(dict(fields), row.tls))
+        if "password" in values:
+            values["password_encrypted"] = self._box.seal(values.pop("password") or "")
+        name = values.get("name", row.name)
+        if name != row.name and await Station.filter(name=name).exclude(id=row.id).exists():
+            raise Conflict("Another station already has this name.", code="name_taken")
+        where = {"root", "include_masks", "exclude_masks", "host", "port"}
+        if any(key in where and getattr(row, key) != value for key, value in values.items()):
+            # Another place on the server: what is there now is a baseline, not news.
+            values.update(listing_digest="", baseline=True)
+        elif "encoding" in values:
+            values["listing_digest"] = ""  # names are read anew
+        # Only the columns changed here: a poll may be updating the status columns meanwhile.
+        await Station.filter(id=row.id).update(**values)
+        row = await self._row(station_id)
+        await self._audit.record(
+            "station_update",
+            actor_id=actor.id,
+            subject=f"station:{row.id}",
+            detail=",".join(sorted(fields)),  # names only, never values
+        )
+        self._changed()
+        return StationView.of(row)
+
+    async def delete(self, actor: UserView, station_id: int) -> None:
+        row = await self._row(station_id)
+        await row.delete()
+        await self._audit.record("station_delete", actor_id=actor.id, subject=f"station:{row.id}")
+        log.info("Station %s deleted", row.name, extra={"station_id": row.id})
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    async def _row(self, station_id: int) -> Station:
+        row = await Station.get_or_none(id=station_id)
+        if row is None:
+            raise NotFound("There is no such station.", code="unknown_station")
+        return row
+
+    async def get(self, station_id: int) -> StationView:
+        return StationView.of(await self._row(station_id))
+
+    async def list_stations(self, *, enabled_only: bool = False) -> list[StationView]:
+        query = Station.filter(enabled=True) if enabled_only else Station.all()
+        return [StationView.of(r) for r in await query.order_by("name", "id")]
+
+    def target(self, row: Station) -> FtpTarget:
+        return FtpTarget(
+            host=row.host,
+            port=row.port,
+            login=row.login,
+            password=self._box.open(row.password_encrypted),
+            tls=cast(TlsMode, row.tls),
+            verify_tls=row.verify_tls,
+            encoding=cast(NameEncoding, row.encoding),
+            ca_file=self.ca_file,
+            timeout=self.timeout,
+        )
+
+    async def probe(self, fields: dict[str, Any]) -> ProbeResult:
+        """Connect with station fields not saved yet, log in and list the root folder."""
+        values = _clean(_expand_url(dict(fields), "none"))
+        if "host" not in values:
+            raise InvalidInput("A station needs a host.", code="invalid_station")
+        row = Station(**{k: v for k, v in values.items() if k != "password"})
+        row.password_encrypted = self._box.seal(values.get("password") or "")
+        return await self._probe(row)
+
+    async def test(self, station_id: int) -> ProbeResult:
+        row = await self._row(station_id)
+        async with self.gates.gate(row.id, row.max_connections):
+            return await self._probe(row)
+
+    async def _probe(self, row: Station) -> ProbeResult:
+        target = self.target(row)
+        async with FtpSession.connect(target) as session:
+            entries = await session.list_folder(encode_name(row.root, target.encoding))
+        return ProbeResult(entries=sum(not name.startswith(".") for name, *_ in entries))
+
+    # ---- polling -----------------------------------------------------------------------
+
+    def backoff_until(self, station: StationView | Station) -> datetime | None:
+        """When a failing station may be polled again by the scheduler (None: now)."""
+        failures = station.consecutive_failures if isinstance(station, Station) else 0
+        if not failures or station.last_poll_at is None:
+            return None
+        delay = min(
+            timedelta(seconds=station.poll_interval * 2 ** min(failures - 1, 16)),
+            max(MAX_BACKOFF, timedelta(seconds=station.poll_interval)),
+        )
+        return station.last_poll_at + delay
+
+    async def poll_due(self, station_id: int) -> PollResult | None:
+        """The scheduler's poll: skipped while a failing station backs off, or while another
+        poll of it runs."""
+        row = await Station.get_or_none(id=station_id, enabled=True)
+        if row is None:
+            return None
+        until = self.backoff_until(row)
+        if until is not None and datetime.now(UTC) < until:
+            return None
+        try:
+            return await self.poll(station_id)
+        except Conflict:
+            return None
+
+    async def poll(self, station_id: int) -> PollResult:
+        """Poll now. Raises Conflict while another poll of the station runs (in any process)."""
+        row = await self._row(station_id)
+        gate = self.gates.gate(row.id, row.max_connections)
+        try:
+            async with asyncio.timeout(self.poll_timeout):
+                await gate.acquire()
+        except TimeoutError:
+            return await self._failed(
+                row, datetime.now(UTC), FtpError("busy", "No free connection to the station.")
+            )
+        try:
+            started = datetime.now(UTC)
+            lease = started + timedelta(seconds=self.poll_timeout + 60)
+            taken = await Station.filter(
+                Q(poll_lease_until__isnull=True) | Q(poll_lease_until__lt=started), id=station_id
+            ).update(poll_lease_until=lease)
+            if not taken:
+                raise Conflict("This station is being polled right now.", code="poll_running")
+            try:
+                return await self._poll(await self._row(station_id), started)
+            finally:
+                await Station.filter(id=station_id, poll_lease_until=lease).update(
+                    poll_lease_until=None
+                )
+        finally:
+            gate.release()
+
+    async def _poll(self, row: Station, started: datetime) -> PollResult:
+        try:
+            target = self.target(row)
+            async with asyncio.timeout(self.poll_timeout):
+                async with FtpSession.connect(target) as session:
+                    listing = await session.walk(
+                        encode_name(row.root, target.encoding),
+                        Masks(row.include_masks, row.exclude_masks),
+                    )
+        except TimeoutError:
+            return await self._failed(
+                row, started, FtpError("timeout", "The poll took longer than its time limit.")
+            )
+        except FtpError as error:
+            return await self._failed(row, started, error)
+        except SecretUnreadable as error:
+            return await self._failed(row, started, FtpError("login", error.message))
+        try:
+            return await self._succeeded(row, started, listing)
+        except Exception as error:  # recorded on the station, never lost in the scheduler
+            log.exception("Recording the poll of %s failed", row.name, extra={"station_id": row.id})
+            return await self._failed(
+                row, started, FtpError("protocol", f"The listing could not be recorded: {error}")
+            )
+
+    async def _failed(self, row: Station, started: datetime, error: FtpError) -> PollResult:
+        finished = datetime.now(UTC)
+        failures = row.consecutive_failures + 1
+        starts_failing = not row.failing and (failures >= FAILING_AFTER or not error.transient)
+        message = error.message[:500]
+        await StationPoll.create(
+            station_id=row.id, started_at=started, finished_at=finished, error=message
+        )
+        await Station.filter(id=row.id).update(
+            last_poll_at=finished,
+            last_error=message,
+            consecutive_failures=failures,
+            failing=row.failing or starts_failing,
+        )
+        log.warning(
+            "Poll of station %s failed: %s", row.name, error.message, extra={"station_id": row.id}
+        )
+        if starts_failing:
+            row.failing, row.last_error = True, message
+            await self._alert_admins(row)
+        return PollResult(row.id, started, finished, 0, 0, 0, message, error.code)
+
+    async def _alert_admins(self, row: Station) -> None:
+        view = StationView.of(row)
+        for admin in await self._users.telegram_admins():
+            await self._notifier.station_health_changed(admin, view)
+
+    async def _succeeded(self, row: Station, started: datetime, listing: Listing) -> PollResult:
+        files = listing.files
+        digest = _digest(files) if not listing.skipped else ""
+        new = gone = 0
+        recovering = row.failing
+        if not digest or digest != row.listing_digest or row.pending_files or row.baseline:
+            new, gone, pending = await self._apply(row, started, listing)
+        else:
+            pending = 0
+        finished = datetime.now(UTC)
+        await StationPoll.create(
+            station_id=row.id,
+            started_at=started,
+            finished_at=finished,
+            files_seen=len(files),
+            new_files=new,
+            gone_files=gone,
+        )
+        await Station.filter(id=row.id).update(
+            last_poll_at=finished,
+            last_success_at=finished,
+            last_error="",
+            failing=False,
+            consecutive_failures=0,
+            listing_digest=digest,
+            pending_files=pending,
+            baseline=False,
+        )
+        if recovering:
+            row.failing, row.last_error, row.last_success_at = False, "", finished
+            await self._alert_admins(row)
+        return PollResult(row.id, started, finished, len(files), new, gone)
+
+    async def _apply(self, row: Station, now: datetime, listing: Listing) -> tuple[int, int, int]:
+        """Bring the station's file rows in line with a listing; announce what became stable.
+
+        Returns (new, gone, pending)."""
+        existing = {
+            r[1]: r
+            for r in await StationFile.filter(station_id=row.id).values_list(
+                "id", "remote_path", "size", "modified_at", "stable", "gone", "path", "last_seen_at"
+            )
+        }
+        settle = timedelta(seconds=self.settle_seconds)
+        inserts: list[StationFile] = []
+        now_stable: list[int] = []
+        revived: list[int] = []
+        renamed: list[tuple[int, str]] = []
+        changed: list[tuple[int, RemoteFile]] = []
+        pending = 0
+        for f in listing.files:
+            known = existing.pop(f.remote_path, None)
+            if known is None:
+                settled = row.baseline and (
+                    f.modified_at is not None and now - f.modified_at > SETTLED_AGE
+                )
+                inserts.append(
+                    StationFile(
+                        station_id=row.id,
+                        remote_path=f.remote_path,
+                        path=f.path,
+                        size=f.size,
+                        modified_at=f.modified_at,
+                        first_seen_at=now,
+                        last_seen_at=now,
+                        stable=settled,
+                        available_at=(f.modified_at or now) if settled else None,
+                        announced=settled,
+                    )
+                )
+                pending += not settled
+                continue
+            file_id, _wire, size, modified, stable, was_gone, path, last_change = known
+            if path != f.path:
+                renamed.append((file_id, f.path))  # the name encoding changed
+            if size != f.size or not _same_time(modified, f.modified_at, f.precision):
+                changed.append((file_id, f))
+                pending += 1
+            elif was_gone:
+                revived.append(file_id)  # back as it was: no news
+                pending += not stable
+            elif not stable:
+                if now - last_change >= settle:
+                    now_stable.append(file_id)
+                else:
+                    pending += 1
+        vanished = [
+            r[0]
+            for wire, r in existing.items()
+            if not r[5] and not any(wire.startswith(folder + "/") for folder in listing.skipped)
+        ]
+        async with in_transaction():
+            for start in range(0, len(inserts), BATCH):
+                await StationFile.bulk_create(inserts[start : start + BATCH])
+            for file_id, f in changed:
+                await StationFile.filter(id=file_id).update(
+                    size=f.size,
+                    modified_at=f.modified_at,
+                    path=f.path,
+                    last_seen_at=now,
+                    stable=False,
+                    available_at=None,
+                    announced=False,
+                    gone=False,
+                )
+            for file_id, path in renamed:
+                await StationFile.filter(id=file_id).update(path=path)
+            for ids, values in (
+                (revived, {"gone": False}),
+                (vanished, {"gone": True, "last_seen_at": row.last_success_at or now}),
+                (now_stable, {"stable": True, "available_at": now, "last_seen_at": now}),
+            ):
+                for start in range(0, len(ids), BATCH):
+                    await StationFile.filter(id__in=ids[start : start + BATCH]).update(**values)
+            announced = await self._announce(row, now_stable)
+        return announced, len(vanished), pending
+
+    async def _announce(self, row: Station, file_ids: list[int]) -> int:
+        """Queue one message per follower for the files that just became available, and mark
+        them announced — in the caller's transaction, so each file is announced exactly once."""
+        if not file_ids:
+            return 0
+        files = (
+            await StationFile.filter(station_id=row.id, announced=False, stable=True, gone=False)
+            .order_by("-modified_at", "path")
+            .values_list("id", "path", "size")
+        )
+        ids = [f[0] for f in files]
+        marked = 0
+        for start in range(0, len(ids), BATCH):
+            marked += await StationFile.filter(
+                id__in=ids[start : start + BATCH], announced=False
+            ).update(announced=True)
+        if not files or marked < len(ids):
+            return 0  # announced by someone else meanwhile
+        total = sum(int(f[2]) for f in files)
+        names = [str(f[1]).rsplit("/", 1)[-1] for f in files[:ANNOUNCE_NAMES]]
+        followers = await User.filter(
+            stations__station_id=row.id, is_active=True, telegram_id__not_isnull=True
+        )
+        view = StationView.of(row)
+        for user in followers:
+            await self._notifier.announce_station_files(
+                UserView.of(user), view, count=len(files), total_size=total, names=names
+            )
+        log.info(
+            "Station %s: %d new files announced to %d followers",
+            row.name,
+            len(files),
+            len(followers),
+            extra={"station_id": row.id},
+        )
+        return len(files)
+
+    async def prune_polls(self, older_than_days: int) -> int:
+        cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+        return await StationPoll.filter(started_at__lt=cutoff).delete()
+
+    async def prune_gone_files(self, older_than_days: int) -> int:
+        """Forget files gone from their station that long ago, unless a download still wants
+        them. Stations that rotate their data would otherwise grow every poll's work without
+        end. Finished downloads keep their own copy of the name; a file that comes back
+        later is new again."""
+        cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+        wanted = set(
+            await Download.filter(
+                status__in=DOWNLOAD_HOLDING, station_file_id__not_isnull=True
+            ).values_list("station_file_id", flat=True)
+        )
+        ids = [
+            file_id
+            for file_id in await StationFile.filter(gone=True, last_seen_at__lt=cutoff).values_list(
+                "id", flat=True
+            )
+            if file_id not in wanted
+        ]
+        deleted = 0
+        for start in range(0, len(ids), BATCH):
+            deleted += await StationFile.filter(id__in=ids[start : start + BATCH]).delete()
+        return deleted
+
+    async def last_polls(self, station_id: int, limit: int = 10) -> list[PollResult]:
+        rows = await StationPoll.filter(station_id=station_id).order_by("-id").limit(limit)
+        return [_poll_result(r) for r in rows]
+
+    # ---- following ---------------------------------------------------------------------
+
+    async def stations_for(self, user: UserView) -> list[FollowedStation]:
+        followed = await _followed_ids(user.id)
+        return [
+            FollowedStation(s, s.id in followed)
+            for s in await self.list_stations(enabled_only=True)
+        ]
+
+    async def follow(self, user: UserView, station_ids: Iterable[int]) -> list[StationView]:
+        """Follow exactly these stations (any number, including none)."""
+        wanted = set(station_ids)
+        known = set(await Station.filter(id__in=wanted, enabled=True).values_list("id", flat=True))
+        if wanted - known:
+            missing = ", ".join(str(i) for i in sorted(wanted - known))
+            raise NotFound(f"There is no such station: {missing}.", code="unknown_station")
+        now = datetime.now(UTC)
+        async with in_transaction():
+            await UserStation.filter(user_id=user.id).exclude(station_id__in=wanted).delete()
+            have = await _followed_ids(user.id)
+            for station_id in sorted(wanted - have):
+                await UserStation.create(
+                    user_id=user.id, station_id=station_id, created_at=now, seen_until=now
+                )
+        return [s for s in await self.list_stations(enabled_only=True) if s.id in wanted]
+
+    async def mark_seen(
+        self, user: UserView, station_id: int | None = None
+    ) -> tuple[int, datetime]:
+        """Files available until now stop counting as new; returns (stations marked, now)."""
+        query = UserStation.filter(user_id=user.id)
+        if station_id is not None:
+            query = query.filter(station_id=station_id)
+        now = datetime.now(UTC)
+        return await query.update(seen_until=now), now
+
+    # ---- files on stations -------------------------------------------------------------
+
+    async def list_files(
+        self,
+        user: UserView,
+        where: StationFileFilter,
+        *,
+        page: int = 1,
+        per_page: int = 20,
+    ) -> StationFilePage:
+        """Available files on the stations `user` follows, newest first."""
+        follows = {
+            f.station_id: f
+            for f in await UserStation.filter(user_id=user.id).select_related("station")
+            if f.station.enabled
+        }
+        if where.station_id is not None:
+            if where.station_id not in follows:
+                raise NotFound(
+                    "You do not follow this station (choose it in /stations).",
+                    code="unknown_station",
+                )
+            follows = {where.station_id: follows[where.station_id]}
+        if not follows:
+            return StationFilePage([], page, per_page, 0)
+        condition = Q()
+        for station_id, follow in follows.items():
+            part = Q(station_id=station_id)
+            if where.only_new:
+                part &= Q(available_at__gt=follow.seen_until)
+            condition |= part
+        query = StationFile.filter(condition, stable=True)
+        if not where.include_gone:
+            query = query.filter(gone=False)
+        if where.path_prefix:
+            query = query.filter(path__startswith=where.path_prefix)
+        if where.since:
+            query = query.filter(available_at__gte=where.since)
+        total = await query.count()
+        rows = (
+            await query.order_by("-available_at", "-id")
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        items = [
+            _file_view(r, follows[r.station_id].station.name, follows[r.station_id].seen_until)
+            for r in rows
+        ]
+        return StationFilePage(items, page, per_page, total)
+
+    async def survey(self, user: UserView) -> list[SurveyItem]:
+        """Per followed station: the last poll, new files in it, and new since last seen."""
+        items = []
+        for follow in await UserStation.filter(user_id=user.id).select_related("station"):
+            if not follow.station.enabled:
+                continue
+            last = await StationPoll.filter(station_id=follow.station_id).order_by("-id").first()
+            new_since_seen = await StationFile.filter(
+                station_id=follow.station_id,
+                stable=True,
+                gone=False,
+                available_at__gt=follow.seen_until,
+            ).count()
+            items.append(
+                SurveyItem(
+                    station=StationView.of(follow.station),
+                    last_poll=_poll_result(last) if last else None,
+                    new_in_last_poll=last.new_files if last else 0,
+                    new_since_seen=new_since_seen,
+                    seen_until=follow.seen_until,
+                )
+            )
+        return sorted(items, key=lambda i: i.station.name)
+
+    async def totals(self, station_id: int) -> tuple[int, int]:
+        """(available files, their total size) on a station."""
+        row = (
+            await StationFile.filter(station_id=station_id, stable=True, gone=False)
+            .annotate(n=Count("id"), total=Sum("size"))
+            .first()
+            .values("n", "total")
+        )
+        return (int(row["n"] or 0), int(row["total"] or 0)) if row else (0, 0)
+
+
+async def _followed_ids(user_id: int) -> set[int]:
+    return {
+        int(r["station_id"]) for r in await UserStation.filter(user_id=user_id).values("station_id")
+    }
+
+
+def _poll_result(row: StationPoll) -> PollResult:
+    return PollResult(
+        row.station_id,
+        row.started_at,
+        row.finished_at,
+        row.files_seen,
+        row.new_files,
+        row.gone_files,
+        row.error,
+    )
+
+
+def _file_view(row: StationFile, station_name: str, seen_until: datetime) -> StationFileView:
+    return StationFileView(
+        id=row.id,
+        station_id=row.station_id,
+        station_name=station_name,
+        path=row.path,
+        size=row.size,
+        modified_at=row.modified_at,
+        first_seen_at=row.first_seen_at,
+        last_seen_at=row.last_seen_at,
+        available_at=row.available_at,
+        stable=row.stable,
+        gone=row.gone,
+        new=row.available_at is not None and row.available_at > seen_until,
+    )
