@@ -7,13 +7,14 @@ from ipaddress import IPv4Network, IPv6Network, ip_address
 from aiohttp import web
 
 from api.auth import Handler
+from api.compat import add_compat_websocket_routes, compat_route_tables
 from api.errors import error_middleware
 from api.keys import SERVICES
 from api.openapi import add_routes, build_openapi
 from api.routes import route_tables
 from api.routes.docs import add_docs_routes
 from api.routes.downloads import add_websocket_routes
-from api.web import add_web_routes, page_errors, page_headers, web_route_tables
+from api.web import add_web_routes, page_errors, page_headers
 from services.accounts.audit import set_origin
 from services.container import Services
 
@@ -64,9 +65,10 @@ def create_app(services: Services) -> web.Application:
         handler_args={"max_line_size": MAX_REQUEST_LINE},
     )
     app[SERVICES] = services
-    tables = [*route_tables(), *web_route_tables()]
+    tables = [*route_tables(), *compat_route_tables()]
     add_routes(app, tables)
     add_websocket_routes(app)
+    add_compat_websocket_routes(app)
     add_web_routes(app)
     add_docs_routes(app, build_openapi(tables, title="ftpgram", version=VERSION))
     return app

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any, TypeVar
@@ -42,11 +42,19 @@ class Endpoint:
     response: type[BaseModel] | None = None
     status: int = 200
     errors: tuple[int, ...] = ()
-    changes_state: bool = False  # a GET that changes something (seed routes): CSRF-checked
+    changes_state: bool = False  # a GET that changes something (older routes): CSRF-checked
     # Path parameters that are Telegram ids (64-bit): every other `{name_id:\d{1,N}}` is a row id.
     telegram_ids: tuple[str, ...] = ()
     # Success statuses besides `status`, with the same body (200: "you had this already").
     other_statuses: tuple[int, ...] = ()
+    # Kept only for older clients (the compatibility routes): "deprecated" in the document.
+    deprecated: bool = False
+    # For such a route, what new clients call instead ("POST /api/v1/downloads/"), if anything.
+    canonical: str = ""
+
+    def doc_path(self) -> str:
+        """The path as the OpenAPI document writes it: `{name}` without its pattern."""
+        return PATH_PARAM.sub(r"{\1}", self.path)
 
     def row_ids(self) -> list[str]:
         """Path parameters naming a row: beyond `ROW_ID_MAX` they name none."""
@@ -59,10 +67,12 @@ class Endpoint:
 
 @dataclass
 class RouteTable:
-    """The endpoints of one resource module."""
+    """The endpoints of one resource module. A `deprecated` table holds routes kept for older
+    clients: each of its endpoints is marked so in the document."""
 
     tag: str
     endpoints: list[Endpoint] = field(default_factory=list)
+    deprecated: bool = False
 
     def route(
         self,
@@ -79,6 +89,7 @@ class RouteTable:
         changes_state: bool = False,
         telegram_ids: Iterable[str] = (),
         other_statuses: Iterable[int] = (),
+        canonical: str = "",
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.endpoints.append(
@@ -97,11 +108,49 @@ class RouteTable:
                     changes_state,
                     tuple(telegram_ids),
                     tuple(other_statuses),
+                    deprecated=self.deprecated,
+                    canonical=canonical,
                 )
             )
             return handler
 
         return register
+
+    def endpoint(self, handler: Handler) -> Endpoint:
+        """The one endpoint `handler` serves in this table."""
+        found = [e for e in self.endpoints if e.handler is handler]
+        if len(found) != 1:
+            raise LookupError(f"{handler.__name__} serves {len(found)} endpoints in {self.tag}")
+        return found[0]
+
+    def alias(
+        self,
+        of: Endpoint,
+        path: str,
+        *,
+        summary: str,
+        method: str | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> None:
+        """`of` once more at another path (and method), declared as `of` is (rights, input,
+        answers) and served by its handler; `of` is named as the route to use instead.
+        `params` maps the path's parameter names to those of `of`'s path where they differ
+        (`{"file_id": "download_id"}`): the handler finds each under its own name."""
+        names = dict(params or {})
+        back = {new: old for old, new in names.items()}
+        self.endpoints.append(
+            replace(
+                of,
+                method=method or of.method,
+                path=path,
+                handler=path_params_renamed(of.handler, names) if names else of.handler,
+                summary=summary,
+                tag=self.tag,
+                telegram_ids=tuple(back.get(name, name) for name in of.telegram_ids),
+                deprecated=self.deprecated,
+                canonical=f"{of.method} {of.doc_path()}",
+            )
+        )
 
     def get(self, path: str, **kwargs: Any) -> Callable[[Handler], Handler]:
         return self.route("GET", path, **kwargs)
@@ -117,6 +166,19 @@ class RouteTable:
 
     def delete(self, path: str, **kwargs: Any) -> Callable[[Handler], Handler]:
         return self.route("DELETE", path, **kwargs)
+
+
+def path_params_renamed(handler: Handler, names: Mapping[str, str]) -> Handler:
+    """`handler` for a path whose parameters are named otherwise than it reads them: each
+    `old: new` of `names` is found under `new` too."""
+
+    async def renamed(request: web.Request) -> web.StreamResponse:
+        for old, new in names.items():
+            request.match_info[new] = request.match_info[old]
+        return await handler(request)
+
+    renamed.__name__ = handler.__name__
+    return renamed
 
 
 def add_routes(app: web.Application, tables: Iterable[RouteTable]) -> None:
@@ -417,12 +479,18 @@ def build_openapi(tables: Iterable[RouteTable], *, title: str, version: str) -> 
             _bound_integers(_ref(endpoint.body), components, bounded)
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in endpoints:
-        doc_path = PATH_PARAM.sub(r"{\1}", endpoint.path)
+        doc_path = endpoint.doc_path()
         operation: dict[str, Any] = {
             "summary": endpoint.summary,
             "tags": [endpoint.tag],
             "operationId": endpoint.method.lower() + "_" + re.sub(r"\W+", "_", doc_path).strip("_"),
         }
+        if endpoint.deprecated:
+            operation["deprecated"] = True
+        if endpoint.canonical:
+            operation["description"] = (
+                f"Kept for older clients; new ones use `{endpoint.canonical}`."
+            )
         if endpoint.auth != "none":
             operation["security"] = [{"bearer": []}]
         parameters = [

@@ -2,7 +2,7 @@
 downloads move.
 
 `/downloads` (and every button under it) registers its message as the chat's board through
-`DownloadService.set_board`. `DownloadBoards` looks every second for boards due for a look
+`DownloadBoardService.set_board`. `DownloadBoards` looks every second for boards due for a look
 (`boards_due` hands each to one process, at most every `interval` seconds per chat, and only while
 something moves or changed since the board was shown), renders the page in the owner's language
 and edits the message only when what it would show differs from what it shows. Telegram's flood
@@ -33,13 +33,12 @@ from bot import keyboards, texts
 from services.accounts.users import UserView
 from services.container import Services
 from services.core.errors import NotFound
-from services.downloads.service import Board, DownloadFilter, DownloadPage
+from services.core.events import Topic, signal, wait
+from services.downloads.views import Board, DownloadFilter, DownloadPage
 
 log = logging.getLogger(__name__)
 
 PER_PAGE = 5
-TICK = 1.0  # how often to look for boards due
-INTERVAL = 5.0  # the least time between two edits of one chat's board
 # Telegram's ways of saying that a message cannot be edited any more.
 GONE = ("not found", "can't be edited", "MESSAGE_ID_INVALID")
 
@@ -78,15 +77,13 @@ class DownloadBoards:
         bot: Bot,
         services: Services,
         i18n: I18n,
-        *,
-        tick: float = TICK,
-        interval: float = INTERVAL,
     ) -> None:
         self.bot = bot
         self.services = services
         self.i18n = i18n
-        self.tick = tick
-        self.interval = interval
+        # The least time between two edits of one chat's board, and between two looks.
+        self.interval = services.timing.live_edit
+        self.tick = services.timing.live_look
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -100,18 +97,24 @@ class DownloadBoards:
                 await task
 
     async def _run(self) -> None:
-        while True:
-            try:
-                await self.refresh()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("Could not look for live downloads messages; trying again")
-            await asyncio.sleep(self.tick)
+        """Look when downloads change (the event bus), at most every `tick`; without events,
+        every `interval` (a change made by another process, a board waiting for its turn)."""
+        with signal(self.services.bus, Topic.DOWNLOADS) as changed:
+            while True:
+                changed.clear()
+                try:
+                    await self.refresh()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("Could not look for live downloads messages; trying again")
+                await asyncio.sleep(self.tick)
+                if not changed.is_set():
+                    await wait(changed, self.interval)
 
     async def refresh(self) -> None:
         """One look: update every board due now."""
-        for board in await self.services.downloads.boards_due(self.interval):
+        for board in await self.services.boards.boards_due(self.interval):
             try:
                 await self._show(board)
             except asyncio.CancelledError:
@@ -120,14 +123,14 @@ class DownloadBoards:
                 log.exception("Could not update the live downloads message %s", board.id)
 
     async def _show(self, board: Board) -> None:
-        downloads = self.services.downloads
+        boards = self.services.boards
         try:
             user = await self.services.users.get(board.user_id)
         except NotFound:
-            await downloads.drop_board(board.id)
+            await boards.drop_board(board.id)
             return
         if user.telegram_id is None or not user.is_active:
-            await downloads.drop_board(board.id)
+            await boards.drop_board(board.id)
             return
         listing = await downloads_page(self.services, user, board.page)
         with self.i18n.context(), self.i18n.use_locale(user.language):
@@ -142,14 +145,14 @@ class DownloadBoards:
                     reply_markup=markup,
                 )
             except TelegramRetryAfter as error:
-                await downloads.board_later(board.id, error.retry_after)
+                await boards.board_later(board.id, error.retry_after)
                 return
             except (TelegramForbiddenError, TelegramNotFound):
-                await downloads.drop_board(board.id)  # blocked, or the chat is gone
+                await boards.drop_board(board.id)  # blocked, or the chat is gone
                 return
             except TelegramBadRequest as error:
                 if any(sign in error.message for sign in GONE):
-                    await downloads.drop_board(board.id)
+                    await boards.drop_board(board.id)
                     return
                 if "not modified" not in error.message:
                     # Sending the same again would fail the same way: wait for a change.
@@ -157,4 +160,4 @@ class DownloadBoards:
             except (TelegramNetworkError, TelegramServerError) as error:
                 log.warning("Could not update a live downloads message: %s", error)
                 return  # looked at again after `interval`
-        await downloads.board_shown(board.id, shown, as_of=board.claimed_at)
+        await boards.board_shown(board.id, shown, as_of=board.claimed_at)

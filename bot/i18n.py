@@ -1,7 +1,8 @@
 """Bot texts in English and Russian through aiogram's i18n.
 
-The `.po` files are the source; they are compiled at start, so there is no build step and no
-binary catalog in the repository.
+The catalogs are shared with the web pages (services/core/i18n.py); their `.po` sources are
+compiled at start into a scratch directory for aiogram, so there is no build step and no binary
+catalog in the repository.
 """
 
 from __future__ import annotations
@@ -12,28 +13,17 @@ from typing import Any
 
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from services.accounts.users import SUPPORTED_LANGUAGES, UserView, language_from_telegram
-
-LOCALES_DIR = Path(__file__).resolve().parent / "locales"
-DOMAIN = "messages"
+from services.core.i18n import DEFAULT_LANGUAGE, DOMAIN, write_catalogs
 
 
 def create_i18n() -> I18n:
-    """aiogram's I18n loaded from the `.po` sources, compiled into a scratch directory."""
+    """aiogram's I18n loaded from the shared `.po` sources, compiled into a scratch directory."""
     with tempfile.TemporaryDirectory(prefix="ftpgram-locales-") as scratch:
-        for po_path in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
-            language = po_path.parent.parent.name
-            with po_path.open("rb") as handle:
-                catalog = read_po(handle, locale=language)
-            mo_path = Path(scratch, language, "LC_MESSAGES", f"{DOMAIN}.mo")
-            mo_path.parent.mkdir(parents=True)
-            with mo_path.open("wb") as handle:
-                write_mo(handle, catalog)
+        write_catalogs(Path(scratch))
         # I18n reads every catalog into memory here; the scratch directory can go.
-        return I18n(path=scratch, default_locale="en", domain=DOMAIN)
+        return I18n(path=scratch, default_locale=DEFAULT_LANGUAGE, domain=DOMAIN)
 
 
 class UserLocaleMiddleware(I18nMiddleware):

@@ -38,10 +38,10 @@ from bot.texts import (
 )
 from services.accounts.auth import TokenView
 from services.accounts.users import UserPage, UserView
-from services.downloads.service import ACTIVE, FINISHED, HOLDING, DownloadPage
+from services.downloads.views import ACTIVE, FINISHED, HOLDING, STARTABLE, DownloadPage
 from services.ftp.client import NAME_ENCODINGS, TLS_MODES
 from services.messaging.service import BotTokenView
-from services.stations.service import FollowedStation, StationFilePage, StationView
+from services.stations.views import FollowedStation, StationFilePage, StationView
 from services.storage.files import FilePage, FileView
 
 
@@ -468,7 +468,7 @@ def downloads(page: DownloadPage) -> InlineKeyboardMarkup:
         actions = []
         if item.status in ACTIVE:
             actions.append((f"⏸ {number}", data(DownloadAction.PAUSE, item.id)))
-        if item.status in ("paused", "failed", "cancelled"):
+        if item.status in STARTABLE:
             actions.append((f"▶ {number}", data(DownloadAction.START, item.id)))
         if item.status in HOLDING:
             actions.append((f"⏹ {number}", data(DownloadAction.DOWN, item.id)))

@@ -12,9 +12,9 @@ from bot import keyboards, texts
 from services.accounts.codes import SIGN_IN
 from services.accounts.users import UserView
 from services.core.errors import Conflict
-from services.downloads.service import DownloadView
+from services.downloads.views import DownloadView
 from services.messaging.delivery import DeliveryService
-from services.stations.service import StationView
+from services.stations.views import StationView
 
 
 def _markup(markup: InlineKeyboardMarkup) -> dict[str, object]:

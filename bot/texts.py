@@ -15,11 +15,13 @@ from bot.callbacks import StationField
 from services.accounts.auth import TokenView
 from services.accounts.users import Usage, UserPage, UserView
 from services.core.errors import AppError, PayloadTooLarge, QuotaExceeded
-from services.downloads.service import DownloadPage, DownloadView
+from services.core.i18n import ERROR_TEXTS, QUOTA_NEEDS, TOO_LARGE
+from services.core.models import DownloadStatus
+from services.downloads.views import DownloadPage, DownloadView
 from services.ftp.client import FtpError
 from services.messaging.service import BotTokenView
-from services.stations.service import (
-    MIN_INTERVAL,
+from services.stations.settings import MIN_INTERVAL
+from services.stations.views import (
     FollowedStation,
     PollResult,
     StationFilePage,
@@ -100,7 +102,7 @@ def login_code(code: str, minutes: int) -> str:
 
 
 def not_active() -> str:
-    return _("Your account is not active yet. An administrator has to activate it first.")
+    return _error_code("inactive_user")
 
 
 def new_user_notice(user: UserView) -> str:
@@ -252,40 +254,16 @@ def not_registered() -> str:
 
 
 def internal_error() -> str:
-    return _("Something went wrong on our side. Please try again in a minute.")
+    return _error_code("internal_error")
+
+
+def _error_code(code: str) -> str:
+    """The words of an error code, shared with the web pages (plain text, escaped here)."""
+    return escape(_(ERROR_TEXTS[code]), quote=False)
 
 
 def error(exc: AppError) -> str:
     """A service error in plain words of the user's language."""
-    known = {
-        "rate_limited": _("Too many attempts. Please wait a little and try again."),
-        "inactive_user": not_active(),
-        "unknown_user": _("There is no such user."),
-        "self_action": _("You cannot do that to your own account."),
-        "last_admin": _("You are the last administrator; make someone else admin first."),
-        "login_taken": _("This login is taken; choose another."),
-        "already_active": _("This user is already active."),
-        "unknown_token": _("There is no such token."),
-        "unknown_file": _("There is no such file."),
-        "invalid_name": _("A file name cannot contain / or \\."),
-        "unknown_station": _("There is no such station, or you do not follow it."),
-        "unknown_station_file": _("There is no such file on your stations."),
-        "poll_running": _("This station is being polled right now; try again in a minute."),
-        "name_taken": _("Another station already has this name."),
-        "invalid_url": _("The address must look like ftp://host[:port][/folder] or ftps://…"),
-        "unknown_download": _("There is no such download any more."),
-        "already_downloaded": _("This file is downloaded already; it is in /myfiles."),
-        "download_active": _("This download has not finished; stop it first (⏹)."),
-        "not_active": _("Only a queued or running download can be paused."),
-        "file_not_ready": _(
-            "The file is still being written on the station; it can be downloaded once it is "
-            "announced."
-        ),
-        "station_disabled": _("The station is switched off."),
-        "station_file_gone": _("The station no longer has this file."),
-        "storage_full": _("The server's disk is full; the file was not stored. Try again later."),
-        "storage_failed": _("The server could not write the file; it was not stored."),
-    }
     if isinstance(exc, FtpError):
         return ftp_failure(exc)
     if exc.code == "invalid_station" and getattr(exc, "fields", None):
@@ -293,16 +271,16 @@ def error(exc: AppError) -> str:
         if problem:
             return problem
     if isinstance(exc, QuotaExceeded):
-        return _("Not enough space: this needs {needed}, {free} are free.").format(
+        return escape(_(QUOTA_NEEDS), quote=False).format(
             needed=_bytes(exc.needed), free=_bytes(exc.free)
         )
     if isinstance(exc, PayloadTooLarge):
-        return _("The file is too large (at most {maximum}).").format(maximum=_bytes(exc.maximum))
-    if exc.code in known:
-        return known[exc.code]
+        return escape(_(TOO_LARGE), quote=False).format(maximum=_bytes(exc.maximum))
     if exc.code == "invalid_input" and getattr(exc, "fields", None):
         fields = exc.fields  # type: ignore[attr-defined]
         return "\n".join(f"{escape(k)}: {escape(v)}" for k, v in fields.items())
+    if exc.code in ERROR_TEXTS:
+        return _error_code(exc.code)
     return escape(exc.message)
 
 
@@ -535,18 +513,18 @@ def download_error(download: DownloadView) -> str:
 
 
 DOWNLOAD_ICONS = {
-    "queued": "🕓",
-    "downloading": "⬇️",
-    "paused": "⏸",
-    "completed": "✅",
-    "failed": "❌",
-    "cancelled": "⏹",
+    DownloadStatus.QUEUED: "🕓",
+    DownloadStatus.DOWNLOADING: "⬇️",
+    DownloadStatus.PAUSED: "⏸",
+    DownloadStatus.COMPLETED: "✅",
+    DownloadStatus.FAILED: "❌",
+    DownloadStatus.CANCELLED: "⏹",
 }
 RETRY_ICON = "🔁"
 
 
 def _waiting_to_retry(download: DownloadView) -> bool:
-    return download.status == "queued" and bool(download.error_code or download.error)
+    return download.status == DownloadStatus.QUEUED and bool(download.error_code or download.error)
 
 
 def download_status(download: DownloadView) -> str:
@@ -554,12 +532,12 @@ def download_status(download: DownloadView) -> str:
     if _waiting_to_retry(download):
         return f"{RETRY_ICON} " + _("waiting to retry")
     labels = {
-        "queued": _("queued"),
-        "downloading": _("downloading"),
-        "paused": _("paused"),
-        "completed": _("downloaded"),
-        "failed": _("failed"),
-        "cancelled": _("stopped"),
+        DownloadStatus.QUEUED: _("queued"),
+        DownloadStatus.DOWNLOADING: _("downloading"),
+        DownloadStatus.PAUSED: _("paused"),
+        DownloadStatus.COMPLETED: _("downloaded"),
+        DownloadStatus.FAILED: _("failed"),
+        DownloadStatus.CANCELLED: _("stopped"),
     }
     icon = DOWNLOAD_ICONS.get(download.status, "•")
     return f"{icon} {labels.get(download.status, escape(download.status))}"
@@ -589,7 +567,7 @@ def _download_item(number: int, download: DownloadView) -> str:
             ]
         ),
     ]
-    if download.status == "downloading":
+    if download.status == DownloadStatus.DOWNLOADING:
         moving = [_("{speed}/s").format(speed=_bytes(download.speed))] if download.speed else []
         if download.eta is not None and download.speed:
             moving.append(_("{time} left").format(time=_duration(download.eta)))
@@ -597,7 +575,7 @@ def _download_item(number: int, download: DownloadView) -> str:
             moving.append(_("started over: the station cannot resume"))
         if moving:
             lines[-1] += " · " + " · ".join(moving)
-    if download.status == "failed" or _waiting_to_retry(download):
+    if download.status == DownloadStatus.FAILED or _waiting_to_retry(download):
         reason = download_error(download)
         lines.append("<i>" + escape(_short(reason[:1].upper() + reason[1:], 300)) + "</i>")
     return "\n".join(lines)
@@ -623,7 +601,7 @@ def download_list(page: DownloadPage) -> str:
 
 def download_requested(download: DownloadView, *, created: bool) -> str:
     name = _short(download.name)
-    if download.status == "completed":
+    if download.status == DownloadStatus.COMPLETED:
         if created:
             return _("Downloaded: {name}. It is in /myfiles.").format(name=name)
         return _("Already downloaded: {name}. It is in /myfiles.").format(name=name)
@@ -639,7 +617,7 @@ def download_paused(download: DownloadView) -> str:
 
 
 def download_started(download: DownloadView) -> str:
-    if download.status == "completed":
+    if download.status == DownloadStatus.COMPLETED:
         return _("Downloaded: {name}. It is in /myfiles.").format(name=_short(download.name))
     return _("Started: {name}").format(name=_short(download.name))
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["client"]:  # its own parser, settings and exit codes
-        from api.client.cli import main as client_main
+        from client.cli import main as client_main
 
         return client_main(arguments[1:])
     parser = argparse.ArgumentParser(prog="ftpgram", description=__doc__.split("\n\n")[0])

@@ -30,10 +30,11 @@ from bot.i18n import create_i18n
 from bot.notifier import BotNotifier
 from services.container import Services, build_services
 from services.core import db
+from services.core.clock import PRODUCTION, Timing
 from services.core.errors import ConfigError
 from services.core.logs import LogWriter, configure_logging
 from services.core.settings import Settings, load_settings
-from services.downloads.service import DownloadWorker
+from services.downloads.worker import DownloadWorker
 from services.scheduler import create_scheduler, schedule_jobs
 
 log = logging.getLogger("ftpgram")
@@ -53,8 +54,9 @@ class StartupError(Exception):
 class Application:
     """Bot, HTTP API and scheduler on one event loop, started and stopped together."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, timing: Timing = PRODUCTION) -> None:
         self.settings = settings
+        self.timing = timing
         self.services: Services | None = None
         self.bot: Bot | None = None
         self.dispatcher: Dispatcher | None = None
@@ -93,6 +95,7 @@ class Application:
             notifier_factory=lambda delivery: BotNotifier(delivery, i18n),
             bot_probe=probe,
             scheduler_probe=lambda: self.scheduler.running,
+            timing=self.timing,
         )
         await services.users.sync_admins()
         if swept := services.files.store.sweep_incoming():
@@ -127,6 +130,7 @@ class Application:
             retries=settings.download_retries,
             retry_delay=settings.download_retry_delay,
             lease=settings.download_lease,
+            tick=self.timing.worker_tick,
         )
         self.downloads.start()
         self.boards = DownloadBoards(bot, services, i18n)

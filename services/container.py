@@ -14,12 +14,16 @@ from services.accounts.passwords import AccountService
 from services.accounts.ports import AccountNotifier
 from services.accounts.users import UserService
 from services.accounts.webapp import WebAppService
+from services.core.clock import PRODUCTION, Timing
+from services.core.events import EventBus
 from services.core.health import HealthService, Probe
 from services.core.logs import LogService
 from services.core.settings import Settings
 from services.core.throttle import Throttle
+from services.downloads.boards import DownloadBoardService
+from services.downloads.completion import Completion
 from services.downloads.ports import DownloadNotifier
-from services.downloads.service import DownloadService
+from services.downloads.requests import DownloadService
 from services.messaging.delivery import DeliveryService, TelegramGateway
 from services.messaging.service import MessagingService, RateLimit
 from services.stations.ports import StationNotifier
@@ -51,9 +55,12 @@ class Services:
     health: HealthService
     stations: StationService
     downloads: DownloadService
+    boards: DownloadBoardService
     uploads: UploadService
     webapp: WebAppService
     throttle: Throttle
+    bus: EventBus
+    timing: Timing
 
 
 def build_services(
@@ -63,7 +70,10 @@ def build_services(
     notifier_factory: Callable[[DeliveryService], Notifier],
     bot_probe: Probe,
     scheduler_probe: Callable[[], bool],
+    timing: Timing = PRODUCTION,
+    bus: EventBus | None = None,
 ) -> Services:
+    bus = EventBus() if bus is None else bus
     audit = AuditService()
     throttle = Throttle()
     blobs = BlobService(LocalBlobStore(settings.storage))
@@ -88,6 +98,7 @@ def build_services(
         notifier=notifier,
         audit=audit,
         users=users,
+        bus=bus,
         ca_file=settings.station_ca_file,
         timeout=settings.station_timeout,
         poll_timeout=settings.station_poll_timeout,
@@ -116,8 +127,15 @@ def build_services(
         health=HealthService(bot=bot_probe, scheduler=scheduler_probe),
         stations=stations,
         downloads=DownloadService(
-            files=files, stations=stations, users=users, notifier=notifier, store=blobs.store
+            stations=stations,
+            users=users,
+            completion=Completion(
+                files=files, users=users, notifier=notifier, store=blobs.store, bus=bus
+            ),
+            store=blobs.store,
+            bus=bus,
         ),
+        boards=DownloadBoardService(),
         uploads=UploadService(files=files, users=users),
         webapp=WebAppService(
             bot_token=settings.bot_token.get_secret_value() if settings.bot_token else None,
@@ -126,4 +144,6 @@ def build_services(
             audit=audit,
         ),
         throttle=throttle,
+        bus=bus,
+        timing=timing,
     )

@@ -16,6 +16,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from services.container import Services
+from services.core.events import Topic
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class StationJobs:
     """One interval job per enabled station, kept in line with the stations table.
 
     `sync` runs every minute (stations changed by another process) and right after a change made
-    here (`StationService.on_change`). A job is only replaced when its interval changes, so syncing
+    here (a `Topic.STATIONS` event). A job is only replaced when its interval changes, so syncing
     never postpones a poll.
     """
 
@@ -125,7 +126,7 @@ class StationJobs:
 
 def schedule_jobs(scheduler: AsyncIOScheduler, services: Services) -> None:
     jobs = StationJobs(scheduler, services)
-    services.stations.on_change = jobs.sync_soon
+    services.bus.subscribe(Topic.STATIONS, lambda _: jobs.sync_soon())
     scheduler.add_job(
         jobs.sync,
         "interval",

@@ -32,6 +32,7 @@ from ftpgram.app import Application
 from services.accounts.users import UserView
 from services.container import Services, build_services
 from services.core import db
+from services.core.clock import Timing
 from services.core.models import User
 from services.core.settings import Settings, load_settings
 from tests.ftp_servers import Certificates, certificates
@@ -39,6 +40,11 @@ from tests.pg import Cluster, temporary_cluster
 from tests.telegram_fake import FakeTelegram
 
 BACKENDS = ["sqlite", "postgres"]
+# The program's rhythms, shortened: a test waits tens of milliseconds where production waits
+# seconds. The live message keeps a spacing long enough to be measured.
+FAST = Timing(
+    live_edit=1.0, live_look=0.05, progress=1.0, recheck=0.5, heartbeat=15.0, worker_tick=0.2
+)
 
 
 def run_in_thread(coroutine: Coroutine[Any, Any, None]) -> None:
@@ -165,6 +171,7 @@ async def services(settings: Settings, connected: str) -> AsyncIterator[Services
         notifier_factory=lambda delivery: BotNotifier(delivery, i18n),
         bot_probe=bot_ok,
         scheduler_probe=lambda: True,
+        timing=FAST,
     )
     built.delivery.start()
     yield built
@@ -175,7 +182,7 @@ async def services(settings: Settings, connected: str) -> AsyncIterator[Services
 @pytest.fixture
 async def application(settings: Settings) -> AsyncIterator[Application]:
     """The whole service (bot polling the fake Telegram, HTTP API, scheduler) in this process."""
-    app = Application(settings)
+    app = Application(settings, timing=FAST)
     try:
         await app.start()
         yield app

@@ -6,6 +6,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from api.compat import compat_route_tables
 from api.openapi import PATH_PARAM
 from api.routes import route_tables
 from services.container import Services
@@ -14,7 +15,8 @@ from tests.conftest import bearer, make_user
 from tests.telegram_fake import FakeTelegram
 
 Client = TestClient[web.Request, web.Application]
-ENDPOINTS = [e for table in route_tables() for e in table.endpoints]
+TABLES = [*route_tables(), *compat_route_tables()]
+ENDPOINTS = [e for table in TABLES for e in table.endpoints]
 
 
 def concrete(path: str) -> str:
@@ -45,7 +47,7 @@ async def test_every_protected_route_checks_who_is_asking(
 def test_the_openapi_document_lists_every_route_with_schemas() -> None:
     from api.openapi import build_openapi
 
-    document = build_openapi(route_tables(), title="t", version="1")
+    document = build_openapi(TABLES, title="t", version="1")
     for endpoint in ENDPOINTS:
         doc_path = PATH_PARAM.sub(r"{\1}", endpoint.path)
         operation = document["paths"][doc_path][endpoint.method.lower()]
@@ -87,7 +89,7 @@ async def test_activation_rights_quota_and_deletion(
     pat = await make_user(services, 8003, active=False, name="Pat")
     headers = bearer(admin_token)
     activated = await client.post(
-        "/api/v1/admin/activate_users/", json={"ids": [pat.id, 999]}, headers=headers
+        "/api/v1/admin/users/activate/", json={"ids": [pat.id, 999]}, headers=headers
     )
     assert await activated.json() == {"changed": [pat.id]}
     told = await telegram.expect_message(8003)
@@ -98,8 +100,8 @@ async def test_activation_rights_quota_and_deletion(
     )
     body = await patched.json()
     assert (body["is_admin"], body["quota"]) == (True, 1024)
-    reset = await client.put(
-        "/api/v1/account/quota/", json={"user_id": pat.id, "quota": None}, headers=headers
+    reset = await client.patch(
+        f"/api/v1/admin/users/{pat.id}/", json={"quota": None}, headers=headers
     )
     assert (await reset.json())["quota"] == 10 * 1024**3
     negative = await client.patch(
@@ -109,7 +111,7 @@ async def test_activation_rights_quota_and_deletion(
 
     root = await User.get(telegram_id=900001)
     myself = await client.post(
-        "/api/v1/admin/deactivate_users/", json={"ids": [root.id]}, headers=headers
+        "/api/v1/admin/users/deactivate/", json={"ids": [root.id]}, headers=headers
     )
     assert myself.status == 409
 

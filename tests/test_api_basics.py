@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import aiohttp
 import pytest
@@ -10,6 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import BaseModel
 
+from api.compat import compat_route_tables
 from api.errors import error_middleware
 from api.openapi import RouteTable, add_routes, read_body, respond
 from ftpgram.app import Application
@@ -110,6 +112,70 @@ async def test_openapi_document_describes_the_routes(api_url: str) -> None:
         assert logs["security"] == [{"bearer": []}]
         assert "ErrorBody" in document["components"]["schemas"]
         assert "/api/v1/users/{user_id}/{temp_code}/auth/" in document["paths"]
+
+
+# Path words of the older routes that name no resource, or one resource for another (`files`
+# for downloads, `/api/v1/users/` for Telegram users, `account/list` for every user).
+OLD_WORDS = {
+    "list_files",
+    "list_station_files",
+    "select_station",
+    "add_new_ftp_server",
+    "list_users",
+    "list",
+    "get_temp_code",
+    "activate_users",
+    "deactivate_users",
+    "send_message",
+    "cabinet",
+    "user",
+    "down",
+    "remove",
+    "downloading",
+}
+
+
+async def test_compatibility_routes_are_marked_and_canonical_names_are_plain(
+    api_url: str,
+) -> None:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{api_url}/api/v1/openapi.json") as response,
+    ):
+        document = await response.json()
+    operations = {
+        (method.upper(), path): operation
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+    compat = {e.method + " " + e.doc_path(): e for t in compat_route_tables() for e in t.endpoints}
+    marked = {
+        f"{method} {path}"
+        for (method, path), operation in operations.items()
+        if "compatibility" in operation["tags"]
+    }
+    assert marked == set(compat)
+    for name, endpoint in compat.items():
+        method, path = name.split(" ")
+        operation = operations[method, path]
+        assert operation["tags"] == ["compatibility"] and operation["deprecated"] is True, name
+        # Each names its canonical twin, which the document has, unmarked.
+        twin = tuple(endpoint.canonical.split(" "))
+        assert f"`{endpoint.canonical}`" in operation["description"], name
+        assert twin in operations and "deprecated" not in operations[twin], name
+        assert "compatibility" not in operations[twin]["tags"], name
+    canonical = {key: op for key, op in operations.items() if " ".join(key) not in compat}
+    assert len(canonical) >= 60
+    for (_, path), operation in canonical.items():
+        assert path.startswith("/api/v1/") or path in ("/health", "/s/{token}"), path
+        words = [w for w in path.strip("/").split("/") if not w.startswith("{")]
+        assert all(re.fullmatch(r"[a-z0-9.-]+", w) for w in words), path  # no seed_style_verbs
+        assert not OLD_WORDS & set(words) and not path.startswith("/api/v1/users/"), path
+        assert "deprecated" not in operation, path
+        assert "seed" not in (operation["summary"] + " ".join(operation["tags"])).lower(), path
+        # A download is never a file: `/files/` holds stored files only.
+        if path.startswith("/api/v1/files/"):
+            assert operation["tags"] == ["files"], path
 
 
 async def test_swagger_ui_is_served_without_a_cdn(api_url: str) -> None:

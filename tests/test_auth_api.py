@@ -198,17 +198,21 @@ async def test_expired_code_is_refused(
     assert response.status == 400
 
 
-async def test_seed_000_routes(client: Client, services: Services, telegram: FakeTelegram) -> None:
-    state = await client.get("/api/v1/users/6001/registration/")
+async def test_registration_state_then_a_code(
+    client: Client, services: Services, telegram: FakeTelegram
+) -> None:
+    state = await client.get("/api/v1/auth/registration/6001/")
     assert await state.json() == {"telegram_id": 6001, "registered": False, "state": None}
     await make_user(services, 6001, active=False)
-    state = await client.get("/api/v1/users/6001/registration")
+    state = await client.get("/api/v1/auth/registration/6001")
     assert (await state.json())["state"] == "pending"
     await User.filter(telegram_id=6001).update(is_active=True)
-    sent = await client.get("/api/v1/users/6001/get_temp_code/")
+    sent = await client.post("/api/v1/auth/code/", json={"telegram_id": 6001})
     assert sent.status == 202
     code = code_in((await telegram.expect_message(6001)).text)
-    signed = await client.get(f"/api/v1/users/6001/{code}/auth/")
+    signed = await client.post(
+        "/api/v1/auth/code/verify/", json={"telegram_id": 6001, "code": code}
+    )
     assert signed.status == 200 and (await signed.json())["user"]["telegram_id"] == 6001
 
 
@@ -245,7 +249,7 @@ async def test_deactivated_and_deleted_users_lose_access_at_once(
     carol = await make_user(services, 7003)
     token = await services.auth.issue_token(carol.id)
     response = await client.post(
-        "/api/v1/admin/deactivate_users/", json={"ids": [carol.id]}, headers=bearer(admin_token)
+        "/api/v1/admin/users/deactivate/", json={"ids": [carol.id]}, headers=bearer(admin_token)
     )
     assert await response.json() == {"changed": [carol.id]}
     refused = await client.get("/api/v1/account/", headers=bearer(token))

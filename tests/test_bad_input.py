@@ -64,13 +64,14 @@ async def test_integers_beyond_64_bits_are_refused(
     # Nested in a list, and as raw JSON text (beyond what a float could round-trip).
     raw = b'{"ids": [1, 99999999999999999999999999999999]}'
     response = await client.post(
-        "/api/v1/admin/activate_users/", data=raw, headers={**JSON, **bearer(admin)}
+        "/api/v1/admin/users/activate/", data=raw, headers={**JSON, **bearer(admin)}
     )
     assert "ids.1" in (await assert_refused(response, "invalid_input"))["fields"]
 
     target = await make_user(services, 9002, name="Bob")
     quota_before = (await User.get(id=target.id)).storage_quota
     requests: list[tuple[str, str, dict[str, int] | None]] = [
+        # The older quota route (see tests/test_compat_routes.py) takes the user in the body.
         ("PUT", "/api/v1/account/quota/", {"user_id": target.id, "quota": HUGE}),
         ("PUT", "/api/v1/account/quota/", {"user_id": HUGE, "quota": 1}),
         ("PATCH", f"/api/v1/admin/users/{target.id}/", {"quota": HUGE}),
@@ -101,7 +102,7 @@ async def test_integers_beyond_64_bits_are_refused(
     for path in (
         "/api/v1/files/?page=99999999999999999999",
         "/api/v1/admin/users/?page=99999999999999999999",
-        "/api/v1/files/list_files/?page=99999999999999999999",
+        "/api/v1/downloads/?page=99999999999999999999",
     ):
         response = await client.get(path, headers=bearer(admin))
         assert "page" in (await assert_refused(response, "invalid_input"))["fields"], path
@@ -160,7 +161,7 @@ async def test_json_nested_too_deep_is_refused(
     for path in ("/api/v1/auth/login/", "/api/v1/auth/register/", "/web/session/telegram"):
         response = await client.post(path, data=deep, headers=JSON)
         await assert_refused(response, "malformed_json")
-    # Seed 003's form routes read JSON themselves.
+    # The form routes read JSON themselves.
     for path in ("/login", "/register"):
         response = await client.post(
             path, data=deep, headers={**JSON, "Accept": "application/json"}
@@ -169,8 +170,7 @@ async def test_json_nested_too_deep_is_refused(
     assert await User.all().count() == 1  # Alice alone
 
     # A WebSocket's first message is JSON too: too deep is no token, and the socket says so.
-    user_id = (await services.auth.authenticate(member)).id
-    async with client.ws_connect(f"/files/{user_id}/downloading/") as socket:
+    async with client.ws_connect("/api/v1/downloads/live/") as socket:
         await socket.send_str("[" * 20_000 + "]" * 20_000)
         message = await socket.receive_json()
         assert message["type"] == "error"
@@ -195,7 +195,7 @@ async def test_lone_surrogates_and_nul_are_refused(client: Client, member: str) 
         response = await client.post(path, data=body, headers=JSON)
         error = await assert_refused(response, "invalid_input")
         assert set(error["fields"]) & {"login", "psw"}, error
-    # Seed 003's /login reads its JSON itself.
+    # The form route /login reads its JSON itself.
     response = await client.post(
         "/login", data=b'{"username": "\\udfff", "password": "x"}', headers=JSON
     )

@@ -23,8 +23,8 @@ from ftpgram.app import Application
 from services.accounts.users import UserView
 from services.container import Services
 from services.core.models import DownloadBoard, StationFile
-from services.downloads.service import DownloadView
-from tests.conftest import make_user
+from services.downloads.views import DownloadView
+from tests.conftest import FAST, make_user
 from tests.ftp_servers import Certificates, FtpEndpoint, aioftp_server, vsftpd_server
 from tests.telegram_fake import BotMessage, FakeTelegram, TgUser
 from tests.test_bot_stations import message_containing, person, services_of
@@ -32,7 +32,7 @@ from tests.test_downloads import blob, part_of, station_files, stored
 
 ADMIN = 900001  # in ADMIN_IDS of the test settings
 MIB = 1 << 20
-INTERVAL = 5.0  # the least time between two edits of a chat's live message
+INTERVAL = FAST.live_edit  # the least time between two edits of a chat's live message
 SLACK = 0.5  # scheduling jitter allowed when timing edits
 
 
@@ -240,13 +240,13 @@ async def test_the_live_message_follows_a_download_paused_and_started_again(
         assert answer == "Paused: big.bin"
         await telegram.wait_until(lambda: "⏸ paused" in board.text)
         assert [b["text"] for b in board.buttons] == ["▶ 1", "⏹ 1", "🔄 Refresh"]
-        await asyncio.sleep(2)  # the worker lets go; the part fetched so far stays
+        await asyncio.sleep(5 * FAST.worker_tick)  # the worker lets go; the part fetched stays
         await press_and_read(telegram, carol, board, "Refresh")
         paused_text = board.text
         kept = percents(paused_text)[0]
         assert "⏸ paused" in paused_text and 0 < kept < 100
         async with edits_of(telegram, board) as edits:
-            await asyncio.sleep(INTERVAL + 1.5)
+            await asyncio.sleep(INTERVAL + 0.5)
         assert edits.times == [] and board.text == paused_text  # nothing moves, nothing edited
 
         answer = await press_and_read(telegram, carol, board, "▶ 1")
@@ -318,7 +318,7 @@ async def test_the_live_message_waits_out_telegrams_retry_after_and_lets_go_of_a
 
         board.deleted = True  # Erin deletes the message
         async with edits_of(telegram, board) as edits:
-            await asyncio.sleep(2 * INTERVAL + 1)
+            await asyncio.sleep(2 * INTERVAL + 0.5)
         assert len(edits.times) == 1  # tried once, found it gone, let it go
         assert await DownloadBoard.filter(message_id=board.message_id).count() == 0
 

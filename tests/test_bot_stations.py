@@ -20,7 +20,7 @@ from services.accounts.users import UserView
 from services.container import Services
 from services.core.models import Station, StationPoll, UserStation
 from services.ftp.client import FtpError
-from services.stations.service import StationView
+from services.stations.views import StationView
 from tests.conftest import make_user
 from tests.ftp_servers import LOGIN, PASSWORD, FtpEndpoint, aioftp_server
 from tests.telegram_fake import BotMessage, FakeTelegram, TgUser

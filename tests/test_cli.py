@@ -1,7 +1,11 @@
 """`ftpgram client` against a live server started by the test (the whole application on a free
-port): log in, upload and download as a script would (a real subprocess), an upload and a
-download killed mid-way and run again continue where they stopped, share links, listing and
-deleting, station downloads paused and started; `--json` output and exit codes."""
+port): log in, upload and download as a script would, an upload and a download killed mid-way
+and run again continue where they stopped, share links, listing and deleting, station downloads
+paused and started; `--json` output and exit codes.
+
+The client runs in this process (`run`: its `main` in a worker thread, with a script's streams
+and environment); a real process only where a test needs one: the transfers killed mid-way, one
+round trip as a script runs it, and what `ftpgram client` loads when it starts."""
 
 from __future__ import annotations
 
@@ -14,8 +18,9 @@ import os
 import signal
 import socket
 import stat
+import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -25,7 +30,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from api.client import cli
+from client import cli
 from ftpgram.app import Application
 from services.accounts.users import UserView
 from services.container import Services
@@ -73,9 +78,31 @@ def client_env(**extra: str) -> dict[str, str]:
     return {**inherited, "PYTHONPATH": str(ROOT), **extra}
 
 
-# `ftpgram client` loads the whole server first (seconds); `api.client` is the same program alone.
+# `ftpgram client` dispatches before the server's modules load; `client` is the same program.
 FTPGRAM_CLIENT = ("-m", "ftpgram", "client")
-CLIENT_ALONE = ("-m", "api.client")
+CLIENT_ALONE = ("-m", "client")
+# What the client must not load: the server's packages and what only the server uses (aiohttp's
+# client too loads only once a command talks to a server).
+SERVER_MODULES = {"api", "bot", "services", "aiogram", "tortoise", "aiohttp"}
+
+
+async def run(*args: str, stdin: str | TextIO = "", env: Mapping[str, str] | None = None) -> Result:
+    """`ftpgram client ARGS` in this process, as a script runs it: in a worker thread (the server
+    under test runs on this loop, the client runs its own), with a stdout that takes text and
+    bytes (`download -o -`) and `env` in place of the process's environment (FTPGRAM_SERVER,
+    FTPGRAM_TOKEN); the credentials file is under XDG_CONFIG_HOME (`config_home`) either way."""
+    raw, err = io.BytesIO(), io.StringIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8")
+    code = await asyncio.to_thread(
+        cli.main,
+        list(args),
+        stdin=io.StringIO(stdin) if isinstance(stdin, str) else stdin,
+        stdout=out,
+        stderr=err,
+        environ=env,
+    )
+    out.flush()
+    return Result(code, raw.getvalue().decode(), err.getvalue())
 
 
 async def start(
@@ -92,29 +119,20 @@ async def start(
     )
 
 
-async def run(
+async def run_process(
     *args: str,
     stdin: str = "",
     env: dict[str, str] | None = None,
     timeout: float = 90,
     command: tuple[str, ...] = FTPGRAM_CLIENT,
 ) -> Result:
-    """`python -m ftpgram client ARGS` as a script runs it (the server shares our loop, so the
+    """`python -m ftpgram client ARGS` in a real process (the server shares our loop, so the
     subprocess is awaited, never waited for)."""
     process = await start(*args, env=env, command=command)
     async with asyncio.timeout(timeout):
         out, err = await process.communicate(stdin.encode())
     assert process.returncode is not None
     return Result(process.returncode, out.decode(), err.decode())
-
-
-async def inproc(*args: str, stdin: TextIO | None = None) -> Result:
-    """The same command line in this process (in a thread: it runs its own event loop)."""
-    out, err = io.StringIO(), io.StringIO()
-    code = await asyncio.to_thread(
-        cli.main, list(args), stdin=stdin or io.StringIO(""), stdout=out, stderr=err
-    )
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 async def password_user(services: Services, login: str = "alice") -> UserView:
@@ -153,6 +171,30 @@ async def killed_at_the_end(process: asyncio.subprocess.Process) -> AsyncIterato
         if process.returncode is None:
             process.kill()
         await process.wait()
+
+
+# ---- start-up ----------------------------------------------------------------------------------
+
+
+def test_ftpgram_client_starts_without_loading_the_server() -> None:
+    probe = (
+        "import json, sys, ftpgram\n"
+        "code = ftpgram.main(['client', '--help'])\n"
+        f"loaded = sorted(m for m in sys.modules if m.split('.')[0] in {sorted(SERVER_MODULES)})\n"
+        "print(json.dumps({'code': code, 'loaded': loaded}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env=client_env(),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    *usage, last = done.stdout.splitlines()
+    assert usage[0].startswith("usage: ftpgram client")
+    assert json.loads(last) == {"code": 0, "loaded": []}
 
 
 # ---- the main flow, as a script ------------------------------------------------------------
@@ -201,7 +243,8 @@ async def test_log_in_upload_list_download_and_delete_as_a_script(
     exists = await run("download", "pass 01.bin", "-o", str(out))
     assert exists.code == 2 and "--force" in exists.err
 
-    piped = await run("download", "Отчёт.txt", "-o", "-")
+    # Once as a real process: the bytes go to its stdout, a pipe.
+    piped = await run_process("download", "Отчёт.txt", "-o", "-", command=CLIENT_ALONE)
     assert piped.code == 0 and piped.out == "report\n" * 100
 
     deleted = await run("rm", "Отчёт.txt")
@@ -214,33 +257,29 @@ async def test_log_in_upload_list_download_and_delete_as_a_script(
 async def test_exit_codes_and_messages_for_scripts(
     api_url: str, services_of_app: Services, config_home: Path, tmp_path: Path
 ) -> None:
-    """Through `python -m api.client`, the same program without the server's start-up time."""
-
-    async def alone(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> Result:
-        return await run(*args, stdin=stdin, env=env, command=CLIENT_ALONE)
-
+    """What a script goes by: each kind of failure has its exit code and one line on stderr."""
     user = await password_user(services_of_app)
     env = await signed_in(services_of_app, user, api_url)
-    unknown_id = await alone("download", "999999", env=env)
+    unknown_id = await run("download", "999999", env=env)
     assert unknown_id.code == 4 and "no such file" in unknown_id.err.lower()
     assert "Traceback" not in unknown_id.err and unknown_id.out == ""
-    unknown_name = await alone("rm", "nothing.bin", "--json", env=env)
+    unknown_name = await run("rm", "nothing.bin", "--json", env=env)
     assert unknown_name.code == 4
     assert json.loads(unknown_name.err)["error"]["exit_code"] == 4
 
-    wrong = await alone("ls", env={**env, "FTPGRAM_TOKEN": "ftg_not-a-real-token"})
+    wrong = await run("ls", env={**env, "FTPGRAM_TOKEN": "ftg_not-a-real-token"})
     assert wrong.code == 3 and "log in again" in wrong.err.lower()
     assert "ftg_not-a-real-token" not in wrong.err
-    nobody = await alone("ls", env=client_env(FTPGRAM_SERVER=api_url))
+    nobody = await run("ls", env=client_env(FTPGRAM_SERVER=api_url))
     assert nobody.code == 3 and "ftpgram client login" in nobody.err
-    unreachable = await alone("ls", "--server", f"http://127.0.0.1:{free_port()}", env=env)
+    unreachable = await run("ls", "--server", f"http://127.0.0.1:{free_port()}", env=env)
     assert unreachable.code == 5 and "Cannot reach" in unreachable.err
-    not_a_file = await alone("upload", str(tmp_path / "missing.bin"), env=env)
+    not_a_file = await run("upload", str(tmp_path / "missing.bin"), env=env)
     assert not_a_file.code == 2 and "no such file" in not_a_file.err
-    bad_option = await alone("share", "x", "--expires", "soon", env=env)
+    bad_option = await run("share", "x", "--expires", "soon", env=env)
     assert bad_option.code == 2 and "not a duration" in bad_option.err
     assert "Traceback" not in bad_option.err
-    bad_json = await alone("ls", "--bogus", "--json", env=env)
+    bad_json = await run("ls", "--bogus", "--json", env=env)
     assert bad_json.code == 2
     assert json.loads(bad_json.err)["error"] == {
         "code": "usage",
@@ -249,12 +288,12 @@ async def test_exit_codes_and_messages_for_scripts(
     }
     kept = tmp_path / "kept.txt"
     kept.write_text("kept")
-    assert (await alone("upload", str(kept), env=env)).code == 0
-    partly = await alone("rm", "kept.txt", "nothing.bin", env=env)
+    assert (await run("upload", str(kept), env=env)).code == 0
+    partly = await run("rm", "kept.txt", "nothing.bin", env=env)
     assert partly.code == 4 and partly.err.count("no file named") == 1, partly.err
     assert "1 of 2 could not be deleted" in partly.err
 
-    wrong_password = await alone("login", "--server", api_url, "--login", "alice", stdin="nope")
+    wrong_password = await run("login", "--server", api_url, "--login", "alice", stdin="nope")
     assert wrong_password.code == 3 and "nope" not in wrong_password.err
 
 
@@ -288,13 +327,13 @@ async def test_another_program_at_the_address_is_told_apart_from_ftpgram(
             ),
         ):
             answers.append(response)
-            result = await run(*command, env=env, command=CLIENT_ALONE)
+            result = await run(*command, env=env)
             assert result.code == 5, (command, result)
             assert "did not answer like an ftpgram server" in result.err, result
             assert "Traceback" not in result.err
         assert not (tmp_path / "o.bin").exists()
         answers.append(web.json_response({"error": "boom"}, status=500))
-        failed = await run("ls", "--json", env=env, command=CLIENT_ALONE)
+        failed = await run("ls", "--json", env=env)
         assert failed.code == 5 and json.loads(failed.err)["error"]["code"] == "server_error"
     finally:
         await runner.cleanup()
@@ -388,7 +427,7 @@ async def test_a_killed_download_resumes_with_range_into_its_part_file(
     assert (tmp_path / "other.bin").read_bytes() == b"o" * 5000
 
 
-# ---- links, account, JSON (in this process) ------------------------------------------------
+# ---- links, account, JSON --------------------------------------------------------------------
 
 
 async def test_share_links_whoami_and_logout(
@@ -404,7 +443,7 @@ async def test_share_links_whoami_and_logout(
     read_end, write_end = os.pipe()
     with os.fdopen(read_end, "r") as stdin, os.fdopen(write_end, "w") as feed:
         login = asyncio.create_task(
-            inproc("--server", api_url, "login", "--telegram-id", "7701", "--json", stdin=stdin)
+            run("--server", api_url, "login", "--telegram-id", "7701", "--json", stdin=stdin)
         )
         code = code_in((await telegram.expect_message(7701)).text)
         feed.write(code + "\n")
@@ -414,15 +453,15 @@ async def test_share_links_whoami_and_logout(
     assert "sent you a sign-in code" in signed.err and code not in signed.out
     assert signed.json()["user"]["id"] == user.id
 
-    me = await inproc("whoami")
+    me = await run("whoami")
     assert me.code == 0 and f"(id {user.id}, active)" in me.out and "10.0 GiB" in me.out
     credentials_file = config_home / "ftpgram" / "credentials.json"
     credentials_file.chmod(0o644)  # copied around carelessly, say
-    warned = await inproc("whoami")
+    warned = await run("whoami")
     assert warned.code == 0 and "others can read" in warned.err
 
     stored = await services.files.store_bytes(user, name="map.png", data=b"map" * 999, source="x")
-    made = await inproc("share", "map.png", "--expires", "1h", "--max-downloads", "2")
+    made = await run("share", "map.png", "--expires", "1h", "--max-downloads", "2")
     assert made.code == 0, made.err
     url = made.out.strip()
     assert url.startswith(f"{services.settings.base_url}/s/")
@@ -430,20 +469,20 @@ async def test_share_links_whoami_and_logout(
     public = api_url + urlsplit(url).path  # the link's host is PUBLIC_URL's
     async with aiohttp.ClientSession() as http, http.get(public) as response:
         assert response.status == 200 and await response.read() == b"map" * 999
-    shown = await inproc("share", str(stored.file.id), "--show", "--json")
+    shown = await run("share", str(stored.file.id), "--show", "--json")
     assert shown.json()["url"] == url and shown.json()["downloads"] == 1
-    revoked = await inproc("share", "map.png", "--revoke")
+    revoked = await run("share", "map.png", "--revoke")
     assert revoked.code == 0
-    gone = await inproc("share", "map.png", "--show")
+    gone = await run("share", "map.png", "--show")
     assert gone.code == 4 and "no link" in gone.err
-    assert (await inproc("share", "nothing.png")).code == 4
+    assert (await run("share", "nothing.png")).code == 4
 
-    out = await inproc("logout")
+    out = await run("logout")
     assert out.code == 0
     credentials = json.loads(credentials_file.read_text())
     assert credentials["servers"] == {}
     assert stat.S_IMODE(credentials_file.stat().st_mode) == 0o600  # rewritten private
-    after = await inproc("--server", api_url, "ls")
+    after = await run("--server", api_url, "ls")
     assert after.code == 3
 
 
@@ -466,46 +505,46 @@ async def test_station_downloads_listed_paused_and_started(
     data = blob(6 * MIB, seed=54)
     with vsftpd_server(ftp_root, tls="none", certs=certs, rate=MIB) as endpoint:
         ids = await station_files(services, admin, endpoint, {"pass/big.bin": data})
-        stations = await inproc("stations", "--json")
+        stations = await run("stations", "--json")
         (station,) = stations.json()
         assert not station["followed"]
-        chosen = await inproc("stations", "choose", str(station["id"]))
+        chosen = await run("stations", "choose", str(station["id"]))
         assert chosen.code == 0 and "following" in chosen.out
-        files = await inproc("stations", "files", "--json")
+        files = await run("stations", "files", "--json")
         assert [(f["id"], f["path"]) for f in files.json()] == [
             (ids["pass/big.bin"], "/pass/big.bin")
         ]
 
-        added = await inproc("downloads", "add", str(ids["pass/big.bin"]), "--json")
+        added = await run("downloads", "add", str(ids["pass/big.bin"]), "--json")
         assert added.code == 0, added.err
         (download,) = added.json()
         assert download["status"] in ("queued", "downloading") and download["total"] == len(data)
 
         async def moving() -> bool:
-            listed = (await inproc("downloads", "--json")).json()
+            listed = (await run("downloads", "--json")).json()
             return bool(listed[0]["bytes"] > 0 and listed[0]["status"] == "downloading")
 
         await wait_for(moving, timeout=60)
-        paused = await inproc("downloads", "pause", str(download["id"]))
+        paused = await run("downloads", "pause", str(download["id"]))
         assert paused.code == 0 and " paused " in paused.out
-        listed = await inproc("downloads", "list", "--status", "paused", "--json")
+        listed = await run("downloads", "list", "--status", "paused", "--json")
         assert [d["id"] for d in listed.json()] == [download["id"]]
         held = listed.json()[0]["bytes"]
         assert 0 < held < len(data)
 
-        started = await inproc("downloads", "start", str(download["id"]), "--json")
+        started = await run("downloads", "start", str(download["id"]), "--json")
         assert started.json()[0]["status"] in ("queued", "downloading")
 
         async def completed() -> bool:
-            item = (await inproc("downloads", "show", str(download["id"]), "--json")).json()[0]
+            item = (await run("downloads", "show", str(download["id"]), "--json")).json()[0]
             assert item["status"] != "failed", item["error"]
             return bool(item["status"] == "completed")
 
         await wait_for(completed, timeout=90)
-    mine = await inproc("ls", "--json")
+    mine = await run("ls", "--json")
     (file,) = mine.json()
     assert file["name"] == "big.bin" and file["sha256"] == hashlib.sha256(data).hexdigest()
-    missing = await inproc("downloads", "pause", "999999")
+    missing = await run("downloads", "pause", "999999")
     assert missing.code == 4
-    bad = await inproc("downloads", "pause", "x")
+    bad = await run("downloads", "pause", "x")
     assert bad.code == 2

@@ -20,7 +20,8 @@ from services.container import Services
 from services.core.errors import NotFound, QuotaExceeded
 from services.core.models import Blob, Download, Station, StationFile, StoredFile, Transfer
 from services.core.settings import Settings
-from services.downloads.service import DownloadView, DownloadWorker
+from services.downloads.views import DownloadView
+from services.downloads.worker import DownloadWorker
 from services.ftp.transfer import PartFile, WriteFailed
 from tests.conftest import make_user
 from tests.ftp_servers import (

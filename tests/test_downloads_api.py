@@ -68,7 +68,7 @@ async def fetched(
 
 
 @pytest.mark.usefixtures("worker")
-async def test_rest_queue_see_list_pause_start_down_remove(
+async def test_rest_queue_see_list_pause_start_cancel_delete(
     client: Client,
     services: Services,
     accounts: tuple[UserView, str, UserView, str],
@@ -96,27 +96,27 @@ async def test_rest_queue_see_list_pause_start_down_remove(
         assert item["speed"] > 0 and item["eta"] is not None
         # Someone else's download does not exist for Bob.
         assert (await client.get(url, headers=bearer(bob_token))).status == 404
-        paused = await client.post(f"/api/v1/files/{first['id']}/pause/", headers=auth)
+        paused = await client.post(url + "pause/", headers=auth)
         assert paused.status == 200 and (await paused.json())["status"] == "paused"
-        listed = await client.get("/api/v1/files/list_files/?status=paused", headers=auth)
+        listed = await client.get("/api/v1/downloads/?status=paused", headers=auth)
         page = await listed.json()
         assert page["total"] == 1 and page["items"][0]["id"] == first["id"]
         # Removing an unfinished download is refused, with the way out in the message.
-        refused = await client.post(f"/api/v1/files/{first['id']}/remove/", headers=auth)
+        refused = await client.delete(url, headers=auth)
         assert refused.status == 409
         assert (await refused.json())["error"]["code"] == "download_active"
-        started = await client.post(f"/api/v1/files/{first['id']}/start/", headers=auth)
+        started = await client.post(url + "start/", headers=auth)
         assert (await started.json())["status"] in ("queued", "downloading")
         item = await fetched(client, url, auth, lambda answer: answer["status"] == "completed")
         assert item["bytes"] == item["total"] == len(data) and item["file_id"]
         stored = await client.get(f"/api/v1/files/{item['file_id']}/download", headers=auth)
         assert stored.status == 200 and await stored.read() == data
-        # down on a finished download deletes its file; remove takes it off the list.
-        stopped = await client.post(f"/api/v1/files/{first['id']}/down/", headers=auth)
+        # Cancelling a finished download deletes its file; deleting takes it off the list.
+        stopped = await client.post(url + "cancel/", headers=auth)
         assert (await stopped.json())["status"] == "cancelled"
         gone = await client.get(f"/api/v1/files/{item['file_id']}/download", headers=auth)
         assert gone.status == 404
-        removed = await client.post(f"/api/v1/files/{first['id']}/remove/", headers=auth)
+        removed = await client.delete(url, headers=auth)
         assert removed.status == 204
         assert (await client.get(url, headers=auth)).status == 404
 
@@ -154,15 +154,15 @@ async def test_rest_answers_bad_requests_with_clear_errors(
         )
         message = (await quota.json())["error"]["message"]
         assert "needs at least 2097152 bytes" in message and "1048576 bytes are free" in message
-    wrong = await client.get("/api/v1/files/list_files/?status=sleeping", headers=auth)
+    wrong = await client.get("/api/v1/downloads/?status=sleeping", headers=auth)
     assert wrong.status == 400
-    other = await client.get(f"/api/v1/files/list_files/?user_id={admin.id}", headers=auth)
+    other = await client.get(f"/api/v1/downloads/?user_id={admin.id}", headers=auth)
     assert other.status == 403
-    assert (await client.post("/api/v1/files/12345/pause/", headers=auth)).status == 404
+    assert (await client.post("/api/v1/downloads/12345/pause/", headers=auth)).status == 404
     # Ids beyond any the database holds are missing, not a failure of ours.
     for method, path in (
         ("GET", "/api/v1/downloads/9223372036854775808/"),
-        ("POST", "/api/v1/files/99999999999999999999/pause/"),
+        ("POST", "/api/v1/downloads/99999999999999999999/pause/"),
         ("GET", "/api/v1/files/99999999999999999999/download/"),
     ):
         huge = await client.request(method, path, headers=auth)
@@ -181,7 +181,7 @@ async def test_websocket_snapshot_then_changes_and_progress_at_most_once_a_secon
     data = blob(6 * MIB, seed=23)
     with vsftpd_server(ftp_root, tls="explicit", certs=certs, rate=2 * MIB) as endpoint:
         ids = await station_files(services, admin, endpoint, {"live.bin": data})
-        async with client.ws_connect(f"/files/{alice.id}/downloading/?token={alice_token}") as ws:
+        async with client.ws_connect(f"/api/v1/downloads/live/?token={alice_token}") as ws:
             snapshot = await receive(ws)
             assert snapshot == {"type": "snapshot", "items": []}
             view, _ = await services.downloads.request(alice, ids["live.bin"])
@@ -203,9 +203,7 @@ async def test_websocket_snapshot_then_changes_and_progress_at_most_once_a_secon
         assert min(gaps) >= 0.5
         assert len(progress) <= progress[-1]["at"] - progress[0]["at"] + 2
         # Reconnecting gives a fresh snapshot from the database.
-        async with client.ws_connect(
-            f"/api/v1/files/{alice.id}/downloading?token={alice_token}"
-        ) as ws:
+        async with client.ws_connect(f"/api/v1/downloads/live?token={alice_token}") as ws:
             fresh = await receive(ws)
         assert fresh["type"] == "snapshot"
         (item,) = fresh["items"]
@@ -224,7 +222,7 @@ async def test_websocket_one_download_with_the_token_as_first_message(
     with vsftpd_server(ftp_root, tls="none", certs=certs) as endpoint:
         ids = await station_files(services, admin, endpoint, {"one.bin": b"1" * 1000})
         view, _ = await services.downloads.request(alice, ids["one.bin"])
-        path = f"/files/{view.id}/{alice.id}/downloading/"
+        path = f"/api/v1/downloads/{view.id}/live/?user_id={alice.id}"
         async with client.ws_connect(path) as ws:
             await ws.send_json({"token": alice_token})
             snapshot = await receive(ws)
@@ -247,17 +245,17 @@ async def test_websocket_one_download_with_the_token_as_first_message(
             assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
             assert ws.close_code == 4401
         # Bob may not watch Alice's downloads: refused before the upgrade, as JSON.
-        refused = await client.get(f"/files/{alice.id}/downloading/", headers=bearer(bob_token))
+        refused = await client.get(
+            f"/api/v1/downloads/live/?user_id={alice.id}", headers=bearer(bob_token)
+        )
         assert refused.status == 403
         assert (await refused.json())["error"]["code"] == "not_yours"
-        # Nor pretend to be Alice in the path with his own token in the first message.
+        # Nor ask for Alice's with his own token in the first message.
         async with client.ws_connect(path) as ws:
             await ws.send_json({"token": bob_token})
             assert (await receive(ws))["error"]["code"] == "not_yours"
         # An unknown download: a clear error.
-        async with client.ws_connect(
-            f"/files/999999/{alice.id}/downloading/?token={alice_token}"
-        ) as ws:
+        async with client.ws_connect(f"/api/v1/downloads/999999/live/?token={alice_token}") as ws:
             error = await receive(ws)
             assert error["error"]["code"] == "unknown_download"
 
@@ -268,10 +266,10 @@ async def test_a_watcher_whose_access_ends_is_cut_off(
     accounts: tuple[UserView, str, UserView, str],
 ) -> None:
     """An open socket does not outlive the right to watch: a deactivated account or a revoked
-    token ends it within the re-check interval (5 s), with the reason."""
+    token ends it within the re-check interval (`Timing.recheck`), with the reason."""
     admin, alice_token, alice, bob_token = accounts
     bob = await services.auth.authenticate(bob_token)
-    async with client.ws_connect(f"/files/{alice.id}/downloading/?token={alice_token}") as ws:
+    async with client.ws_connect(f"/api/v1/downloads/live/?token={alice_token}") as ws:
         assert (await receive(ws))["type"] == "snapshot"
         await services.users.set_active([alice.id], False, actor=admin)
         error = await receive(ws, timeout=10)
@@ -280,7 +278,7 @@ async def test_a_watcher_whose_access_ends_is_cut_off(
         assert error["error"]["code"] in ("inactive_user", "invalid_token")
         await ws.receive(timeout=5)
         assert ws.close_code == 4401
-    async with client.ws_connect(f"/files/{bob.id}/downloading/") as ws:
+    async with client.ws_connect(f"/api/v1/downloads/live/?user_id={bob.id}") as ws:
         await ws.send_json({"token": bob_token})
         assert (await receive(ws))["type"] == "snapshot"
         await services.auth.revoke_presented(bob_token)
@@ -288,3 +286,21 @@ async def test_a_watcher_whose_access_ends_is_cut_off(
         assert error["error"]["code"] == "invalid_token"
         await ws.receive(timeout=5)
         assert ws.close_code == 4401
+
+
+async def test_whose_downloads_are_watched(
+    client: Client, services: Services, accounts: tuple[UserView, str, UserView, str]
+) -> None:
+    """The caller's own; an administrator may name anyone's (`user_id`); a bad one is refused
+    before the upgrade."""
+    admin, alice_token, alice, _bob = accounts
+    admin_token = await services.auth.issue_token(admin.id)
+    url = f"/api/v1/downloads/live/?user_id={alice.id}&token={admin_token}"
+    async with client.ws_connect(url) as ws:
+        assert (await receive(ws)) == {"type": "snapshot", "items": []}
+    for query, status in (("x", 400), ("", 400), ("-1", 400), ("99999999999", 404)):
+        response = await client.get(
+            f"/api/v1/downloads/live/?user_id={query}", headers=bearer(alice_token)
+        )
+        assert response.status == status, query
+        assert response.content_type == "application/json", query

@@ -195,7 +195,7 @@ async def test_a_deactivated_owners_links_stop_and_work_again_when_reactivated(
     assert (await client.get(path)).status == 200
 
     changed = await client.post(
-        "/api/v1/admin/deactivate_users/", json={"ids": [owner.id]}, headers=bearer(admin_token)
+        "/api/v1/admin/users/deactivate/", json={"ids": [owner.id]}, headers=bearer(admin_token)
     )
     assert (await changed.json())["changed"] == [owner.id]
     status, code, message = await error_of(await client.get(path))
@@ -206,7 +206,7 @@ async def test_a_deactivated_owners_links_stop_and_work_again_when_reactivated(
     assert (await ShareLink.get(file_id=file["id"])).downloads == 1
 
     await client.post(
-        "/api/v1/admin/activate_users/", json={"ids": [owner.id]}, headers=bearer(admin_token)
+        "/api/v1/admin/users/activate/", json={"ids": [owner.id]}, headers=bearer(admin_token)
     )
     again = await client.get(path)
     assert again.status == 200 and await again.read() == content

@@ -12,7 +12,7 @@ import pytest
 
 from ftpgram.app import Application
 from services.container import Services
-from services.core.models import Message, User
+from services.core.models import Message, MessageOrigin, User
 from services.core.settings import Settings
 from services.messaging.service import RateLimit
 from tests.telegram_fake import FakeTelegram, TgUser
@@ -206,13 +206,13 @@ async def test_history_edits_and_deletes(
     sent = await (await post(http, api_url, token, text="first")).json()
     message = await telegram.expect_message(person.id)
     await services.delivery.wait_idle()
-    failed = await services.delivery.enqueue(user.id, "x", origin="app")
+    failed = await services.delivery.enqueue(user.id, "x", origin=MessageOrigin.APP)
     await Message.filter(id=failed.id).update(status="failed", error="Bad Request: test")
-    queued = await services.delivery.enqueue(user.id, "later", origin="app")
+    queued = await services.delivery.enqueue(user.id, "later", origin=MessageOrigin.APP)
     await Message.filter(id=queued.id).update(
         next_attempt_at=datetime.now(UTC) + timedelta(hours=1)
     )
-    sending = await services.delivery.enqueue(user.id, "going out", origin="app")
+    sending = await services.delivery.enqueue(user.id, "going out", origin=MessageOrigin.APP)
     await Message.filter(id=sending.id).update(
         status="sending", claimed_until=datetime.now(UTC) + timedelta(hours=1)
     )

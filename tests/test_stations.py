@@ -23,7 +23,7 @@ from services.container import Services
 from services.core.errors import Conflict
 from services.core.models import Station, StationFile, StationPoll
 from services.scheduler import create_scheduler, schedule_jobs
-from services.stations.service import StationFileFilter, StationView
+from services.stations.views import StationFileFilter, StationView
 from tests.conftest import make_user
 from tests.ftp_servers import (
     PASSWORD,

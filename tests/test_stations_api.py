@@ -1,4 +1,5 @@
-"""Stations over REST: seed 000's routes and the administration, choice, listing and survey."""
+"""Stations over REST: administration, the older add_new_ftp_server body, choice, listing and
+survey."""
 
 from __future__ import annotations
 
@@ -216,24 +217,22 @@ async def test_users_choose_stations_and_read_their_files(
             ("Station a", False),
             ("Station b", False),
         ]
-        empty = await (await client.get("/api/v1/files/list_station_files/", headers=user)).json()
+        empty = await (await client.get("/api/v1/station-files/", headers=user)).json()
         assert empty["total"] == 0
 
         chosen = await client.put(
-            "/api/v1/users/me/stations/", json={"station_ids": ids}, headers=user
+            "/api/v1/account/stations/", json={"station_ids": ids}, headers=user
         )
         assert [s["followed"] for s in (await chosen.json())["items"]] == [True, True]
         refused = await client.put(
-            "/api/v1/users/me/stations/", json={"station_ids": [off_id]}, headers=user
+            "/api/v1/account/stations/", json={"station_ids": [off_id]}, headers=user
         )
         assert refused.status == 404
-        page = await (
-            await client.get("/api/v1/files/list_station_files/?per_page=2", headers=user)
-        ).json()
+        page = await (await client.get("/api/v1/station-files/?per_page=2", headers=user)).json()
         assert (page["total"], len(page["items"])) == (3, 2)
         filtered = await (
             await client.get(
-                f"/api/v1/files/list_station_files/?station_id={ids[0]}&path_prefix=/a/t",
+                f"/api/v1/station-files/?station_id={ids[0]}&path_prefix=/a/t",
                 headers=user,
             )
         ).json()
@@ -244,15 +243,13 @@ async def test_users_choose_stations_and_read_their_files(
         assert [s["followed"] for s in (await seed.json())["items"]] == [False, True]
         bad = await client.get("/api/v1/users/select_station/?station_ids=1,x", headers=user)
         assert bad.status == 400
-        not_followed = await client.get(
-            f"/api/v1/files/list_station_files/?station_id={ids[0]}", headers=user
-        )
+        not_followed = await client.get(f"/api/v1/station-files/?station_id={ids[0]}", headers=user)
         assert not_followed.status == 404
 
         put(ftp_root, "b/four.dat", b"4444")
         for _ in range(2):
             await client.post(f"/api/v1/admin/stations/{ids[1]}/poll/", headers=admin)
-        survey = await (await client.get("/api/v1/files/survey/", headers=user)).json()
+        survey = await (await client.get("/api/v1/stations/survey/", headers=user)).json()
         (item,) = survey["items"]
         assert (item["station_name"], item["new_in_last_poll"], item["new_since_seen"]) == (
             "Station b",
@@ -260,13 +257,11 @@ async def test_users_choose_stations_and_read_their_files(
             1,
         )
         assert item["last_poll"]["ok"] is True
-        new = await (
-            await client.get("/api/v1/files/list_station_files/?only_new=true", headers=user)
-        ).json()
+        new = await (await client.get("/api/v1/station-files/?only_new=true", headers=user)).json()
         assert [f["name"] for f in new["items"]] == ["four.dat"]
         seen = await client.post("/api/v1/stations/seen/", json={}, headers=user)
         assert (await seen.json())["stations"] == 1
-        survey = await (await client.get("/api/v1/files/survey/", headers=user)).json()
+        survey = await (await client.get("/api/v1/stations/survey/", headers=user)).json()
         assert survey["items"][0]["new_since_seen"] == 0
 
 
@@ -292,6 +287,6 @@ async def test_a_new_address_never_switches_tls_off_by_itself(
     bad = await client.patch(base, json={"root": "/a\r\nDELE x"}, headers=headers)
     assert bad.status == 400 and "root" in (await bad.json())["error"]["fields"]
     huge = await client.put(
-        "/api/v1/users/me/stations/", json={"station_ids": [2**40]}, headers=headers
+        "/api/v1/account/stations/", json={"station_ids": [2**40]}, headers=headers
     )
     assert huge.status == 400

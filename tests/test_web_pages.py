@@ -1,6 +1,7 @@
-"""The web pages and seed 003's routes over HTTP: what the server sends (security headers, no
-inline code, escaping, both languages), signing in and out with the session cookie, cross-site
-requests refused, failures as pages for browsers and as JSON for scripts."""
+"""The web pages and the form routes (/register, /login, /upload, ...) over HTTP: what the
+server sends (security headers, no inline code, escaping, both languages), signing in and out
+with the session cookie, cross-site requests refused, failures as pages for browsers and as JSON
+for scripts."""
 
 from __future__ import annotations
 
@@ -216,7 +217,7 @@ async def test_code_sign_in_tells_what_is_wrong(
     assert "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in body
 
 
-async def test_seed_003_routes_for_scripts(client: Client, services: Services) -> None:
+async def test_form_routes_for_scripts(client: Client, services: Services) -> None:
     registered = await client.post(
         "/register", data={"username": "alice1", "password": PASSWORD}, headers=JSON
     )
@@ -284,7 +285,7 @@ async def test_seed_003_routes_for_scripts(client: Client, services: Services) -
     assert after.status == 401
 
 
-async def test_seed_003_forms_in_a_browser(client: Client, services: Services) -> None:
+async def test_form_routes_in_a_browser(client: Client, services: Services) -> None:
     weak = await client.post(
         "/register",
         data={"username": "<b>x</b>", "password": "short", "email": "nope"},
@@ -500,7 +501,7 @@ async def test_the_mini_app_signs_in_with_telegrams_data(
     assert (await garbage.json())["error"]["code"] == "malformed_json"
 
 
-async def test_seed_003_routes_are_in_the_api_document(client: Client) -> None:
+async def test_form_routes_are_in_the_api_document(client: Client) -> None:
     document = await (await client.get("/api/v1/openapi.json")).json()
     for path, method in (
         ("/upload", "post"),
@@ -511,10 +512,11 @@ async def test_seed_003_routes_are_in_the_api_document(client: Client) -> None:
         ("/logout", "get"),
     ):
         assert method in document["paths"][path], path
+        assert document["paths"][path][method]["tags"] == ["compatibility"], path
 
 
-async def test_seed_003_routes_check_who_is_asking(client: Client) -> None:
-    from api.web.seed003 import routes
+async def test_form_routes_check_who_is_asking(client: Client) -> None:
+    from api.compat.form_pages import routes
 
     protected = [e for e in routes.endpoints if e.auth != "none"]
     assert {e.path for e in protected} == {"/upload", "/files", "/download/{filename:.+}"}

@@ -1,4 +1,5 @@
-"""One route table per resource module."""
+"""One route table per resource module: the canonical REST API (the older paths are in
+`api.compat`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from api.routes import (
     files,
     health,
     messages,
-    seed004,
     stations,
     uploads,
 )
@@ -30,5 +30,4 @@ def route_tables() -> list[RouteTable]:
         admin.routes,
         stations.routes,
         downloads.routes,
-        seed004.routes,
     ]

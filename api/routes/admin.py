@@ -62,11 +62,6 @@ class AdminUserPatch(BaseModel):
     quota: int | None = Field(default=None, ge=0, description="bytes; null: the default quota")
 
 
-class QuotaPut(BaseModel):
-    user_id: Id
-    quota: int | None = Field(ge=0, description="bytes; null: the default quota")
-
-
 @routes.get(
     "/api/v1/admin/logs",
     summary="Latest server log entries, newest first; `level` is the lowest level shown",
@@ -100,11 +95,19 @@ async def _admin_out(users: UserService, user: UserView) -> AdminUser:
     return AdminUser(**UserOut.of(user).model_dump(), quota=usage.quota, used=usage.used)
 
 
-async def _admin_user(request: web.Request, user_id: int) -> AdminUser:
+async def admin_user(request: web.Request, user_id: int) -> AdminUser:
+    """User `user_id` as administrators see them."""
     users = services_of(request).users
     return await _admin_out(users, await users.get(user_id))
 
 
+@routes.get(
+    "/api/v1/admin/users/",
+    summary="Users, paged, with quota, usage, state and last visit",
+    auth="admin",
+    query=UserPageQuery,
+    response=UserPageOut,
+)
 async def list_users(request: web.Request) -> web.Response:
     query = read_query(request, UserPageQuery)
     users = services_of(request).users
@@ -115,20 +118,9 @@ async def list_users(request: web.Request) -> web.Response:
     )
 
 
-# One listing under its own path and the paths of seeds 000 and 001.
-for _path, _summary in (
-    ("/api/v1/admin/users/", "Users, paged, with quota, usage, state and last visit"),
-    ("/api/v1/admin/list_users/", "Seed 000: the user list"),
-    ("/api/v1/account/list/", "Seed 001: the user list with quotas"),
-):
-    routes.get(_path, summary=_summary, auth="admin", query=UserPageQuery, response=UserPageOut)(
-        list_users
-    )
-
-
 @routes.post(
-    "/api/v1/admin/activate_users/",
-    summary="Activate users (seed 000)",
+    "/api/v1/admin/users/activate/",
+    summary="Activate users (`ids`); the answer names those whose state changed",
     auth="admin",
     body=Ids,
     response=Changed,
@@ -140,8 +132,8 @@ async def activate_users(request: web.Request) -> web.Response:
 
 
 @routes.post(
-    "/api/v1/admin/deactivate_users/",
-    summary="Deactivate users (seed 000); their tokens stop working at once",
+    "/api/v1/admin/users/deactivate/",
+    summary="Deactivate users (`ids`); their tokens stop working at once",
     auth="admin",
     body=Ids,
     response=Changed,
@@ -172,7 +164,7 @@ async def patch_user(request: web.Request) -> web.Response:
         await users.set_admin(user_id, body.is_admin, actor=actor)
     if "quota" in body.model_fields_set:
         await users.set_quota(user_id, body.quota, actor=actor)
-    return respond(await _admin_user(request, user_id))
+    return respond(await admin_user(request, user_id))
 
 
 @routes.delete(
@@ -187,17 +179,3 @@ async def delete_user(request: web.Request) -> web.Response:
         int(request.match_info["user_id"]), actor=user_of(request)
     )
     return web.Response(status=204)
-
-
-@routes.put(
-    "/api/v1/account/quota/",
-    summary="Set a user's quota (seed 001, admins)",
-    auth="admin",
-    body=QuotaPut,
-    response=AdminUser,
-    errors=[404],
-)
-async def put_quota(request: web.Request) -> web.Response:
-    body = await read_body(request, QuotaPut)
-    await services_of(request).users.set_quota(body.user_id, body.quota, actor=user_of(request))
-    return respond(await _admin_user(request, body.user_id))

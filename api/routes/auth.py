@@ -1,5 +1,5 @@
 """Signing in and out: registration with a login, password sign-in, one-time codes from the bot,
-and seed 000's routes for the same flows."""
+and the state of a Telegram user's registration."""
 
 from __future__ import annotations
 
@@ -98,10 +98,11 @@ async def login(request: web.Request) -> web.Response:
 )
 async def request_code(request: web.Request) -> web.Response:
     body = await read_body(request, CodeRequestIn)
-    return await _send_code(request, body.telegram_id)
+    return await send_code(request, body.telegram_id)
 
 
-async def _send_code(request: web.Request, telegram_id: int) -> web.Response:
+async def send_code(request: web.Request, telegram_id: int) -> web.Response:
+    """Send a sign-in code to the Telegram user through the bot."""
     services = services_of(request)
     user = await services.users.by_telegram(telegram_id)
     await services.codes.request(user)
@@ -118,10 +119,11 @@ async def _send_code(request: web.Request, telegram_id: int) -> web.Response:
 )
 async def verify_code(request: web.Request) -> web.Response:
     body = await read_body(request, CodeVerifyIn)
-    return await _verify(request, body.telegram_id, body.code)
+    return await sign_in_with_code(request, body.telegram_id, body.code)
 
 
-async def _verify(request: web.Request, telegram_id: int, code: str) -> web.Response:
+async def sign_in_with_code(request: web.Request, telegram_id: int, code: str) -> web.Response:
+    """A new token for the Telegram user, when `code` is the one the bot sent them."""
     user = await services_of(request).codes.verify(telegram_id, code)
     return await _signed_in(request, user, "code")
 
@@ -134,19 +136,15 @@ async def logout(request: web.Request) -> web.Response:
     return response
 
 
-# Seed 000's routes, at its documented paths and methods, on the same services.
-
-
 @routes.get(
-    r"/api/v1/users/{user_id:\d{1,18}}/registration/",
-    summary="Seed 000: the state of a "
-    "Telegram user's registration (registration itself happens in the bot)",
+    r"/api/v1/auth/registration/{telegram_id:\d{1,18}}/",
+    summary="The state of a Telegram user's registration (registration itself happens in the bot)",
     auth="none",
     response=RegistrationState,
-    telegram_ids=["user_id"],
+    telegram_ids=["telegram_id"],
 )
 async def registration_state(request: web.Request) -> web.Response:
-    telegram_id = int(request.match_info["user_id"])
+    telegram_id = int(request.match_info["telegram_id"])
     found = await services_of(request).users.find_by_telegram(telegram_id)
     return respond(
         RegistrationState(
@@ -154,31 +152,4 @@ async def registration_state(request: web.Request) -> web.Response:
             registered=found is not None,
             state=found.state if found else None,
         )
-    )
-
-
-@routes.get(
-    r"/api/v1/users/{user_id:\d{1,18}}/get_temp_code/",
-    summary="Seed 000: send a 6-digit code to the Telegram user",
-    auth="none",
-    response=CodeSent,
-    status=202,
-    errors=[403, 404, 429],
-    telegram_ids=["user_id"],
-)
-async def seed_get_temp_code(request: web.Request) -> web.Response:
-    return await _send_code(request, int(request.match_info["user_id"]))
-
-
-@routes.get(
-    r"/api/v1/users/{user_id:\d{1,18}}/{temp_code:\d{1,16}}/auth/",
-    summary="Seed 000: exchange a code for a token",
-    auth="none",
-    response=SignedIn,
-    errors=[403, 404, 429],
-    telegram_ids=["user_id"],
-)
-async def seed_auth(request: web.Request) -> web.Response:
-    return await _verify(
-        request, int(request.match_info["user_id"]), request.match_info["temp_code"]
     )

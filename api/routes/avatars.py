@@ -1,4 +1,4 @@
-"""Avatars (seed 001): upload with square crop and thumbnails, list, delete."""
+"""Avatars: upload with square crop and thumbnails, list, delete."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""Downloads from stations: queue one, see it, list them (seed 000's list_files), pause, start,
-down (stop and delete) and remove (delete the downloaded file); and the two WebSocket routes of
-seed 000 that push a user's download states and progress live.
+"""Downloads from stations: queue one, see it, list them, pause, start, cancel (stop and delete
+what it fetched) and delete (a finished download with its file); and the two WebSocket routes
+that push a user's download states and progress live. (The older paths for the same handlers,
+under `/api/v1/files/` and `/files/`, are in `api.compat`.)
 
-In seed 000's paths `file_id` is the id of a download (as listed by `/files/list_files/`).
-
-WebSocket protocol (`/files/{user_id}/downloading/` for all of a user's downloads,
-`/files/{file_id}/{user_id}/downloading/` for one; also under `/api/v1`):
+WebSocket protocol (`/api/v1/downloads/live/` for all of a user's downloads,
+`/api/v1/downloads/{download_id}/live/` for one; the caller's own, or, for an administrator,
+those of the user in `?user_id=`):
 - credentials: `?token=…`, the session cookie, an `Authorization` header, or — when none of
   these came with the upgrade — a first message `{"token": "…"}` within 10 seconds;
 - the server sends `{"type": "snapshot", "items": [...]}` on connect (and only then: a client
@@ -32,19 +32,20 @@ from api.auth import SESSION_COOKIE, allowed_origins
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond, text_problem
 from api.schemas import ROW_ID_MAX, Page, PageQuery
-from services.accounts.users import UserView
-from services.core.errors import AppError, Forbidden, NotFound, Unauthorized
-from services.downloads.service import STATUSES, DownloadFilter, DownloadView
+from services.core.errors import AppError, Forbidden, InvalidInput, NotFound, Unauthorized
+from services.core.events import Topic, signal
+from services.core.models import DownloadStatus
+from services.downloads.views import DownloadFilter, DownloadView
 
 log = logging.getLogger(__name__)
 routes = RouteTable(tag="downloads")
-DOWNLOAD = r"/api/v1/files/{file_id:\d{1,18}}/"
-HEARTBEAT = 15.0
-PROGRESS_EVERY = 1.0
+DOWNLOADS = "/api/v1/downloads/"
+DOWNLOAD = r"/api/v1/downloads/{download_id:\d{1,18}}/"
 FIRST_MESSAGE_WAIT = 10.0
-# How often a watcher's token is checked again: a revoked token, a deactivated account or a lost
-# admin flag ends the stream (close code 4401 / 4403) within this time.
-RECHECK_EVERY = 5.0
+# The watcher's rhythm comes from `Services.timing`: progress at most every `progress` seconds;
+# the token checked again every `recheck` seconds (a revoked token, a deactivated account or a
+# lost admin flag ends the stream, close code 4401 / 4403, within that time); a heartbeat after
+# `heartbeat` seconds of silence.
 
 
 class DownloadOut(BaseModel):
@@ -54,7 +55,7 @@ class DownloadOut(BaseModel):
     station_name: str
     path: str = Field(description="the file's path on the station")
     name: str = Field(description="the name it gets in your files")
-    status: Literal["queued", "downloading", "paused", "completed", "failed", "cancelled"]
+    status: DownloadStatus
     bytes: int = Field(description="bytes downloaded so far")
     total: int = Field(description="the file's size")
     percent: float
@@ -99,14 +100,14 @@ class DownloadPageOut(Page):
 
 class DownloadRequest(BaseModel):
     station_file_id: int = Field(
-        ge=1, le=2**62, strict=True, description="from /files/list_station_files/"
+        ge=1, le=2**62, strict=True, description="from /api/v1/station-files/"
     )
 
     model_config = ConfigDict(extra="forbid")
 
 
 class DownloadQuery(PageQuery):
-    status: Literal[*STATUSES, "active"] | None = Field(  # type: ignore[valid-type]
+    status: DownloadStatus | Literal["active"] | None = Field(
         default=None, description="one status, or active (queued, downloading, paused)"
     )
     station_id: int | None = Field(default=None, ge=1, le=2**31)
@@ -116,11 +117,11 @@ class DownloadQuery(PageQuery):
 
 
 def _download_id(request: web.Request) -> int:
-    return int(request.match_info["file_id"])
+    return int(request.match_info["download_id"])
 
 
 @routes.post(
-    "/api/v1/downloads/",
+    DOWNLOADS,
     summary="Download a station file into your storage (201 new, 200 when you asked before)",
     body=DownloadRequest,
     response=DownloadOut,
@@ -137,7 +138,7 @@ async def request_download(request: web.Request) -> web.Response:
 
 
 @routes.get(
-    r"/api/v1/downloads/{file_id:\d{1,18}}/",
+    DOWNLOAD,
     summary="One download: bytes, total, percent, speed, eta, status, error",
     response=DownloadOut,
     errors=[404],
@@ -148,8 +149,8 @@ async def get_download(request: web.Request) -> web.Response:
 
 
 @routes.get(
-    "/api/v1/files/list_files/",
-    summary="Seed 000: your downloads in every status, newest first",
+    DOWNLOADS,
+    summary="Your downloads in every status, newest first; administrators may pass `user_id`",
     query=DownloadQuery,
     response=DownloadPageOut,
     errors=[403],
@@ -175,7 +176,7 @@ async def list_downloads(request: web.Request) -> web.Response:
 
 @routes.post(
     DOWNLOAD + "pause/",
-    summary="Seed 000: pause a download (the partial data is kept)",
+    summary="Pause a download (the partial data is kept)",
     response=DownloadOut,
     errors=[404, 409],
 )
@@ -186,7 +187,7 @@ async def pause(request: web.Request) -> web.Response:
 
 @routes.post(
     DOWNLOAD + "start/",
-    summary="Seed 000: start a paused, failed or stopped download again (resumes where it was)",
+    summary="Start a paused, failed or cancelled download again (resumes where it was)",
     response=DownloadOut,
     errors=[404, 409, 507],
 )
@@ -196,19 +197,20 @@ async def start(request: web.Request) -> web.Response:
 
 
 @routes.post(
-    DOWNLOAD + "down/",
-    summary="Seed 000: stop a download and delete what it fetched (partial data or the file)",
+    DOWNLOAD + "cancel/",
+    summary="Cancel a download: stop it and delete what it fetched (the partial data or the "
+    "finished file); it stays listed as cancelled",
     response=DownloadOut,
     errors=[404],
 )
-async def down(request: web.Request) -> web.Response:
+async def cancel(request: web.Request) -> web.Response:
     view = await services_of(request).downloads.down(user_of(request), _download_id(request))
     return respond(DownloadOut.of(view))
 
 
-@routes.post(
-    DOWNLOAD + "remove/",
-    summary="Seed 000: delete a finished download and its file",
+@routes.delete(
+    DOWNLOAD,
+    summary="Delete a finished (completed, failed or cancelled) download and its file",
     status=204,
     errors=[404, 409],
 )
@@ -221,13 +223,12 @@ async def remove(request: web.Request) -> web.Response:
 
 
 def add_websocket_routes(app: web.Application) -> None:
-    for prefix in ("", "/api/v1"):
-        for path, handler in (
-            (r"/files/{user_id:\d{1,18}}/downloading", watch_all),
-            (r"/files/{file_id:\d{1,18}}/{user_id:\d{1,18}}/downloading", watch_one),
-        ):
-            app.router.add_get(prefix + path, handler)
-            app.router.add_get(prefix + path + "/", handler)
+    for path, handler in (
+        (DOWNLOADS + "live", watch_all),
+        (DOWNLOAD + "live", watch_one),
+    ):
+        app.router.add_get(path, handler)
+        app.router.add_get(path + "/", handler)
 
 
 async def watch_all(request: web.Request) -> web.StreamResponse:
@@ -235,19 +236,34 @@ async def watch_all(request: web.Request) -> web.StreamResponse:
 
 
 async def watch_one(request: web.Request) -> web.StreamResponse:
-    return await _watch(request, int(request.match_info["file_id"]))
+    return await _watch(request, _download_id(request))
 
 
-async def _caller(request: web.Request, token: str, *, cookie: bool) -> UserView:
-    """Who is asking for `user_id`'s downloads: that user, or an administrator."""
+def _watched_id(request: web.Request) -> int | None:
+    """The user whose downloads are asked for: `user_id` in the path (the older routes) or in
+    the query; None: the caller's own."""
+    raw = request.match_info.get("user_id", request.query.get("user_id"))
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise InvalidInput("user_id must be a number.", fields={"user_id": "expected a number"})
+    return int(raw)
+
+
+async def _caller(request: web.Request, token: str, *, cookie: bool) -> int:
+    """The user whose downloads the caller may watch: their own, or, for an administrator, those
+    of the user asked for."""
     if cookie:
         origin = request.headers.get("Origin")
         if origin is not None and origin.lower() not in allowed_origins(request):
             raise Forbidden("Cross-site request refused.", code="csrf")
     user = await services_of(request).auth.authenticate(token)
-    if user.id != int(request.match_info["user_id"]) and not user.is_admin:
+    watched = _watched_id(request)
+    if watched is None:
+        return user.id
+    if user.id != watched and not user.is_admin:
         raise Forbidden("You may only watch your own downloads.", code="not_yours")
-    return user
+    return watched
 
 
 def _upgrade_token(request: web.Request) -> tuple[str | None, bool]:
@@ -263,17 +279,18 @@ def _upgrade_token(request: web.Request) -> tuple[str | None, bool]:
 
 
 async def _watch(request: web.Request, download_id: int | None) -> web.StreamResponse:
-    if max(int(request.match_info["user_id"]), download_id or 0) > ROW_ID_MAX:
+    if max(_watched_id(request) or 0, download_id or 0) > ROW_ID_MAX:
         raise NotFound("There is nothing at this address.", code="not_found")  # no such row
     token, cookie = _upgrade_token(request)
-    if token:
-        await _caller(request, token, cookie=cookie)  # 401/403 as JSON, before the upgrade
-    socket = web.WebSocketResponse(heartbeat=HEARTBEAT * 2, max_msg_size=64 * 1024)
+    # 401/403 as JSON, before the upgrade
+    user_id = await _caller(request, token, cookie=cookie) if token else None
+    heartbeat = services_of(request).timing.heartbeat
+    socket = web.WebSocketResponse(heartbeat=heartbeat * 2, max_msg_size=64 * 1024)
     await socket.prepare(request)
     try:
-        if not token:
-            token = await _first_message_token(request, socket)
-        await _stream(request, socket, download_id, token)
+        if not token or user_id is None:
+            token, user_id = await _first_message_token(request, socket)
+        await _stream(request, socket, download_id, token, user_id)
     except AppError as error:
         with contextlib.suppress(ConnectionError):  # the client may be gone already
             detail = {"code": error.code, "message": error.message}
@@ -291,7 +308,10 @@ def _close_code(error: AppError) -> int:
     return 4000 + error.status if 400 <= error.status < 600 else 1011
 
 
-async def _first_message_token(request: web.Request, socket: web.WebSocketResponse) -> str:
+async def _first_message_token(
+    request: web.Request, socket: web.WebSocketResponse
+) -> tuple[str, int]:
+    """The token the client sends first, and the user it may watch."""
     try:
         message = await asyncio.wait_for(socket.receive(), FIRST_MESSAGE_WAIT)
     except TimeoutError:
@@ -306,8 +326,7 @@ async def _first_message_token(request: web.Request, socket: web.WebSocketRespon
             token = str(json.loads(message.data).get("token") or "")
     if not token or text_problem(token) is not None:  # a lone surrogate cannot be hashed
         raise Unauthorized('The first message must be {"token": "…"}.', code="missing_token")
-    await _caller(request, token, cookie=False)
-    return token
+    return token, await _caller(request, token, cookie=False)
 
 
 def _dump(view: DownloadView) -> dict[str, Any]:
@@ -316,13 +335,19 @@ def _dump(view: DownloadView) -> dict[str, Any]:
 
 
 async def _stream(
-    request: web.Request, socket: web.WebSocketResponse, download_id: int | None, token: str
+    request: web.Request,
+    socket: web.WebSocketResponse,
+    download_id: int | None,
+    token: str,
+    user_id: int,
 ) -> None:
-    """The snapshot, then changes and progress, until the client goes or may no longer watch."""
-    downloads = services_of(request).downloads
-    user_id = int(request.match_info["user_id"])
+    """The snapshot, then changes and progress, until the client goes or may no longer watch.
+    Woken by the event bus; re-reads the database at least every `recheck` seconds anyway (a
+    change made by another process)."""
+    services = services_of(request)
+    downloads, timing = services.downloads, services.timing
     loop = asyncio.get_running_loop()
-    with downloads.events.watch(user_id) as changed:
+    with signal(services.bus, Topic.DOWNLOADS, user_id=user_id) as changed:
         views = await downloads.snapshot(user_id, download_id)
         if download_id is not None and not views:
             raise NotFound("There is no such download.", code="unknown_download")
@@ -336,13 +361,15 @@ async def _stream(
                 changed.clear()
                 waiter = asyncio.ensure_future(changed.wait())
                 await asyncio.wait(
-                    {reader, waiter}, timeout=PROGRESS_EVERY, return_when="FIRST_COMPLETED"
+                    {reader, waiter},
+                    timeout=min(timing.recheck, timing.heartbeat),
+                    return_when="FIRST_COMPLETED",
                 )
                 waiter.cancel()
                 if reader.done():
                     break
                 now = loop.time()
-                if now - checked >= RECHECK_EVERY:
+                if now - checked >= timing.recheck:
                     await _caller(request, token, cookie=False)  # raises when no longer allowed
                     checked = now
                 views = await downloads.snapshot(user_id, download_id)
@@ -352,7 +379,7 @@ async def _stream(
                         kind = "change"
                     elif (
                         view.bytes_done != before.bytes_done
-                        and now - progress_at.get(view.id, 0) >= PROGRESS_EVERY
+                        and now - progress_at.get(view.id, 0) >= timing.progress
                     ):
                         kind = "progress"
                     else:
@@ -363,7 +390,7 @@ async def _stream(
                     del shown[gone]
                     await socket.send_json({"type": "removed", "id": gone})
                     last_sent = now
-                if now - last_sent >= HEARTBEAT:
+                if now - last_sent >= timing.heartbeat:
                     await socket.send_json({"type": "heartbeat"})
                     last_sent = now
         finally:

@@ -222,7 +222,7 @@ def _share_out(request: web.Request, share: ShareView) -> ShareOut:
 
 @routes.get(
     "/api/v1/files/slot/",
-    summary="Before uploading: is it needed, does it fit (seed 001)",
+    summary="Before uploading: is it needed, does it fit",
     query=SlotQuery,
     response=SlotOut,
 )
@@ -278,7 +278,7 @@ async def receive_upload(request: web.Request) -> Upload:
 
 @routes.get(
     "/api/v1/files/",
-    summary="Your files, newest first; administrators may pass `user_id` (seed 002)",
+    summary="Your files, newest first; administrators may pass `user_id`",
     query=FileQuery,
     response=FilePageOut,
 )
@@ -304,7 +304,7 @@ async def list_files(request: web.Request) -> web.Response:
 @routes.delete(
     "/api/v1/files/",
     summary="Delete one file (`id`) or all matching a date range "
-    "and/or media type (seed 001); `dry_run` only counts",
+    "and/or media type; `dry_run` only counts",
     query=DeleteQuery,
     response=DeletedOut,
     errors=[404],
@@ -406,7 +406,7 @@ async def unshare(request: web.Request) -> web.Response:
 
 @routes.get(
     "/api/v1/files/stats/",
-    summary="Use of space per media type (seed 001)",
+    summary="Use of space per media type",
     query=StatsQuery,
     response=StatsOut,
 )

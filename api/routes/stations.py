@@ -1,5 +1,5 @@
-"""Stations: administration (seed 000's add_new_ftp_server and full CRUD, test, poll now), the
-caller's choice of stations, the files on them and the poll survey."""
+"""Stations: administration (CRUD, test, poll now), the caller's choice of stations, the files on
+them and the poll survey."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond
 from api.schemas import Page, PageQuery
-from services.core.errors import InvalidInput, StationUnavailable
-from services.stations.service import PollResult, StationFileFilter, StationView
+from services.core.errors import StationUnavailable
+from services.stations.views import PollResult, StationFileFilter, StationView
 
 routes = RouteTable(tag="stations")
 Tls = Literal["none", "explicit", "implicit"]
@@ -80,16 +80,6 @@ class StationFields(BaseModel):
         return {k: v for k, v in self.model_dump(exclude_unset=True).items() if v is not None}
 
 
-class SeedStation(BaseModel):
-    """Seed 000's body: `is_ssl` asks for explicit TLS on an ftp:// URL."""
-
-    login: str = Field(default="", max_length=255)
-    pwd: str = Field(default="", max_length=1000)
-    url: str = Field(max_length=1100)
-    is_ssl: bool = False
-    name: str | None = Field(default=None, max_length=100)
-
-
 class ProbeOut(BaseModel):
     ok: bool = True
     entries: int = Field(description="entries in the station's root folder")
@@ -134,22 +124,6 @@ StationId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 class StationChoice(BaseModel):
     station_ids: list[StationId] = Field(max_length=10000)
-
-
-class StationChoiceQuery(BaseModel):
-    station_ids: str = Field(description="comma-separated station ids, e.g. 1,2")
-
-    def ids(self) -> list[int]:
-        parts = [p.strip() for p in self.station_ids.split(",") if p.strip()]
-        # At most 10 digits before int(): it refuses strings of more than 4,300.
-        if not all(
-            p.isascii() and p.isdigit() and len(p) <= 10 and 0 < int(p) < 2**31 for p in parts
-        ):
-            raise InvalidInput(
-                "station_ids must be comma-separated numbers.",
-                fields={"station_ids": "expected e.g. 1,2"},
-            )
-        return [int(p) for p in parts]
 
 
 class StationFileOut(BaseModel):
@@ -204,7 +178,7 @@ class SurveyOut(BaseModel):
     items: list[SurveyStation]
 
 
-def _station_out(view: StationView) -> StationOut:
+def station_out(view: StationView) -> StationOut:
     return StationOut.model_validate(view)
 
 
@@ -223,7 +197,7 @@ def _station_id(request: web.Request) -> int:
 )
 async def list_stations(request: web.Request) -> web.Response:
     stations = await services_of(request).stations.list_stations()
-    return respond(StationList(items=[_station_out(s) for s in stations]))
+    return respond(StationList(items=[station_out(s) for s in stations]))
 
 
 @routes.post(
@@ -237,28 +211,7 @@ async def list_stations(request: web.Request) -> web.Response:
 async def create_station(request: web.Request) -> web.Response:
     body = await read_body(request, StationFields)
     station = await services_of(request).stations.create(user_of(request), body.fields())
-    return respond(_station_out(station), status=201)
-
-
-@routes.post(
-    "/api/v1/admin/add_new_ftp_server/",
-    summary="Seed 000: add a station from {login, pwd, url, is_ssl}",
-    auth="admin",
-    body=SeedStation,
-    response=StationOut,
-    status=201,
-)
-async def add_new_ftp_server(request: web.Request) -> web.Response:
-    body = await read_body(request, SeedStation)
-    station = await services_of(request).stations.create_from_seed(
-        user_of(request),
-        url=body.url,
-        login=body.login,
-        pwd=body.pwd,
-        is_ssl=body.is_ssl,
-        name=body.name,
-    )
-    return respond(_station_out(station), status=201)
+    return respond(station_out(station), status=201)
 
 
 @routes.post(
@@ -277,7 +230,7 @@ async def probe_station(request: web.Request) -> web.Response:
 
 @routes.get(STATION, summary="One station", auth="admin", response=StationOut, errors=[404])
 async def get_station(request: web.Request) -> web.Response:
-    return respond(_station_out(await services_of(request).stations.get(_station_id(request))))
+    return respond(station_out(await services_of(request).stations.get(_station_id(request))))
 
 
 @routes.patch(
@@ -293,7 +246,7 @@ async def patch_station(request: web.Request) -> web.Response:
     station = await services_of(request).stations.update(
         user_of(request), _station_id(request), body.fields()
     )
-    return respond(_station_out(station))
+    return respond(station_out(station))
 
 
 @routes.delete(
@@ -351,7 +304,8 @@ async def station_polls(request: web.Request) -> web.Response:
 # ---- users ---------------------------------------------------------------------------------
 
 
-async def _user_stations(request: web.Request) -> UserStationList:
+async def user_station_list(request: web.Request) -> UserStationList:
+    """Enabled stations, those the caller follows marked."""
     items = await services_of(request).stations.stations_for(user_of(request))
     return UserStationList(
         items=[
@@ -374,11 +328,11 @@ async def _user_stations(request: web.Request) -> UserStationList:
     response=UserStationList,
 )
 async def user_stations(request: web.Request) -> web.Response:
-    return respond(await _user_stations(request))
+    return respond(await user_station_list(request))
 
 
 @routes.put(
-    "/api/v1/users/me/stations/",
+    "/api/v1/account/stations/",
     summary="Choose the stations you follow (any number, the list replaces the old one)",
     body=StationChoice,
     response=UserStationList,
@@ -387,26 +341,12 @@ async def user_stations(request: web.Request) -> web.Response:
 async def choose_stations(request: web.Request) -> web.Response:
     body = await read_body(request, StationChoice)
     await services_of(request).stations.follow(user_of(request), body.station_ids)
-    return respond(await _user_stations(request))
+    return respond(await user_station_list(request))
 
 
 @routes.get(
-    "/api/v1/users/select_station/",
-    summary="Seed 000: choose stations with ?station_ids=1,2",
-    query=StationChoiceQuery,
-    response=UserStationList,
-    errors=[403, 404],
-    changes_state=True,
-)
-async def select_station(request: web.Request) -> web.Response:
-    query = read_query(request, StationChoiceQuery)
-    await services_of(request).stations.follow(user_of(request), query.ids())
-    return respond(await _user_stations(request))
-
-
-@routes.get(
-    "/api/v1/files/list_station_files/",
-    summary="Seed 000: available files on the stations you follow, newest first",
+    "/api/v1/station-files/",
+    summary="Available files on the stations you follow (or on `station_id`), newest first",
     query=StationFileQuery,
     response=StationFilePageOut,
     errors=[404],
@@ -436,8 +376,8 @@ async def list_station_files(request: web.Request) -> web.Response:
 
 
 @routes.get(
-    "/api/v1/files/survey/",
-    summary="Seed 000: per followed station, the last poll and how many files are new",
+    "/api/v1/stations/survey/",
+    summary="Per followed station: the last poll and how many files are new",
     response=SurveyOut,
 )
 async def survey(request: web.Request) -> web.Response:

@@ -34,7 +34,7 @@ async def list_downloads(message: Message, services: Services, user: UserView) -
     listing = await downloads_page(services, user, 1)
     text, markup = render(listing)
     sent = await message.answer(text, reply_markup=markup)
-    await services.downloads.set_board(user.id, sent.message_id, listing.page, digest(text, markup))
+    await services.boards.set_board(user.id, sent.message_id, listing.page, digest(text, markup))
 
 
 async def _act(
@@ -70,7 +70,7 @@ async def download_action(
     if message is not None and not isinstance(message, InaccessibleMessage):
         with contextlib.suppress(TelegramBadRequest):  # "message is not modified"
             await message.edit_text(text, reply_markup=markup)
-        await services.downloads.set_board(
+        await services.boards.set_board(
             user.id, message.message_id, listing.page, digest(text, markup)
         )
     await query.answer(note and note[:200], show_alert=alert)

@@ -30,7 +30,8 @@ from services.accounts.users import UserView
 from services.container import Services
 from services.core.errors import Conflict, InvalidInput
 from services.ftp.client import NAME_ENCODINGS, TLS_MODES, FtpError
-from services.stations.service import StationView, parse_station_url
+from services.stations.settings import parse_station_url
+from services.stations.views import StationView
 
 PER_PAGE = keyboards.STATIONS_PER_PAGE
 CHOICE_FIELDS = (StationField.TLS, StationField.ENCODING)

@@ -22,7 +22,7 @@ from bot.callbacks import (
 from bot.filters import ActiveUser
 from services.accounts.users import UserView
 from services.container import Services
-from services.stations.service import StationFileFilter
+from services.stations.views import StationFileFilter
 
 PER_PAGE = 10
 

@@ -6,10 +6,50 @@ Edges never receive these objects; services turn them into plain views.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+# The vocabularies of the status columns. The columns stay plain strings (a StrEnum member is
+# equal to its value, so queries and rows mix freely); code names the members.
+
+
+class DownloadStatus(StrEnum):
+    """A person's download: queued → downloading → completed, or paused, failed (with a reason;
+    can be started again), cancelled (stopped, what was fetched deleted)."""
+
+    QUEUED = "queued"
+    DOWNLOADING = "downloading"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class TransferStatus(StrEnum):
+    """The fetch of one station file, shared by everyone who asked for it."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    IDLE = "idle"  # nobody wants it now; partial data kept
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class MessageStatus(StrEnum):
+    """A message to a person: queued → sending → sent, or failed (with `error`)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class MessageOrigin(StrEnum):
+    APP = "app"  # sent by an app with a bot token, kept as history
+    SERVICE = "service"  # ftpgram's own notices (codes, admin notices), never listed
 
 
 class User(Model):
@@ -467,7 +507,7 @@ class Transfer(Model):
 
 
 # Download statuses that still hold a claim on the file (and reserve its size in the quota).
-DOWNLOAD_HOLDING = ("queued", "downloading", "paused")
+DOWNLOAD_HOLDING = (DownloadStatus.QUEUED, DownloadStatus.DOWNLOADING, DownloadStatus.PAUSED)
 
 
 class Download(Model):
@@ -499,7 +539,7 @@ class Download(Model):
     name = fields.CharField(max_length=255)
     size = fields.BigIntField()
     # queued | downloading | paused | completed | failed | cancelled
-    status = fields.CharField(max_length=12, default="queued")
+    status = fields.CharField(max_length=12, default=DownloadStatus.QUEUED.value)
     error = fields.TextField(default="")
     error_code = fields.CharField(max_length=32, default="")
     created_at = fields.DatetimeField()

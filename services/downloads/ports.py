@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 from services.accounts.users import UserView
 
 if TYPE_CHECKING:
-    from services.downloads.service import DownloadView
+    from services.downloads.views import DownloadView
 
 
 class DownloadNotifier(Protocol):

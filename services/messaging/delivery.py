@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from tortoise.expressions import F
 
 from services.core.errors import Conflict, NotFound
-from services.core.models import BotToken, Message, User
+from services.core.models import BotToken, Message, MessageOrigin, MessageStatus, User
 from services.messaging.telegram_text import render, split
 from services.storage.blobs import BlobService
 
@@ -200,7 +200,7 @@ class DeliveryService:
         bot_token_id: int | None = None,
         kind: str = "text",
         attachment: tuple[str, str, int] | None = None,
-        origin: str = "service",
+        origin: MessageOrigin = MessageOrigin.SERVICE,
         secret: bool = False,
     ) -> MessageView:
         """Queue a message to a user; `attachment` is (sha256, name, size) of stored content."""
@@ -236,7 +236,7 @@ class DeliveryService:
         self, user_id: int, *, page: int = 1, per_page: int = 50
     ) -> tuple[list[MessageView], int]:
         """The messages apps sent to this user (ftpgram's own notices are not history)."""
-        query = Message.filter(user_id=user_id, origin="app")
+        query = Message.filter(user_id=user_id, origin=MessageOrigin.APP)
         total = await query.count()
         rows = (
             await query.order_by("-created_at", "-id").offset((page - 1) * per_page).limit(per_page)
@@ -256,12 +256,12 @@ class DeliveryService:
         """Change a message: in the queue if it has not gone out, in the chat if it has."""
         row = await Message.get(id=message_id)
         fmt = fmt or row.format
-        if row.status in ("queued", "failed"):
+        if row.status in (MessageStatus.QUEUED, MessageStatus.FAILED):
             await Message.filter(id=message_id, status=row.status).update(
                 text=text, format=fmt, reply_markup=reply_markup
             )
             return await self.get(message_id)
-        if row.status != "sent" or row.kind != "text":
+        if row.status != MessageStatus.SENT or row.kind != "text":
             raise Conflict("This message cannot be edited now.", code="not_editable")
         html = split(render(text, fmt, row.title))
         user = await User.get(id=row.user_id)
@@ -281,7 +281,7 @@ class DeliveryService:
     async def delete(self, message_id: int) -> None:
         """Delete a message from the chat (if sent) and from the queue and history."""
         row = await Message.get(id=message_id)
-        if row.status == "sent":
+        if row.status == MessageStatus.SENT:
             user = await User.get(id=row.user_id)
             for message in row.telegram_message_ids:
                 with contextlib.suppress(DeliveryError):
@@ -292,7 +292,9 @@ class DeliveryService:
     async def prune(self, older_than_days: int) -> int:
         """Forget delivered and failed messages older than the retention period."""
         cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
-        old = Message.filter(created_at__lt=cutoff, status__in=["sent", "failed"])
+        old = Message.filter(
+            created_at__lt=cutoff, status__in=[MessageStatus.SENT, MessageStatus.FAILED]
+        )
         attachments = [sha for sha in await old.values_list("attachment_sha256", flat=True) if sha]
         deleted: int = await old.delete()
         for sha in attachments:
@@ -332,9 +334,11 @@ class DeliveryService:
     async def _round(self) -> bool:
         now = datetime.now(UTC)
         # Messages whose sender died mid-send go back into the queue.
-        await Message.filter(status="sending", claimed_until__lt=now).update(status="queued")
+        await Message.filter(status=MessageStatus.SENDING, claimed_until__lt=now).update(
+            status=MessageStatus.QUEUED
+        )
         due = (
-            await Message.filter(status="queued", next_attempt_at__lte=now)
+            await Message.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
             .order_by("id")
             .limit(BATCH)
             .select_related("user")
@@ -349,8 +353,8 @@ class DeliveryService:
                 continue
             if not self._pacer.chat_ready(chat, time.monotonic()):
                 continue
-            claimed = await Message.filter(id=row.id, status="queued").update(
-                status="sending", claimed_until=datetime.now(UTC) + CLAIM
+            claimed = await Message.filter(id=row.id, status=MessageStatus.QUEUED).update(
+                status=MessageStatus.SENDING, claimed_until=datetime.now(UTC) + CLAIM
             )
             if not claimed:
                 continue
@@ -431,7 +435,7 @@ class DeliveryService:
             return
         now = datetime.now(UTC)
         await Message.filter(id=row.id).update(
-            status="sent",
+            status=MessageStatus.SENT,
             sent_at=now,
             telegram_message_ids=sent_ids,
             error="",
@@ -455,7 +459,7 @@ class DeliveryService:
             await self._fail(row, error, sent_ids)
             return
         await Message.filter(id=row.id).update(
-            status="queued",
+            status=MessageStatus.QUEUED,
             attempts=attempts,
             error=error,
             telegram_message_ids=sent_ids,
@@ -465,7 +469,7 @@ class DeliveryService:
 
     async def _fail(self, row: Message, error: str, sent_ids: list[int] | None = None) -> None:
         await Message.filter(id=row.id).update(
-            status="failed",
+            status=MessageStatus.FAILED,
             error=error[:2000],
             telegram_message_ids=sent_ids or [],
             attempts=row.attempts + 1,
@@ -480,7 +484,8 @@ class DeliveryService:
             if (
                 not self._inflight
                 and not await Message.filter(
-                    status__in=["queued", "sending"], next_attempt_at__lte=datetime.now(UTC)
+                    status__in=[MessageStatus.QUEUED, MessageStatus.SENDING],
+                    next_attempt_at__lte=datetime.now(UTC),
                 ).exists()
             ):
                 return

@@ -26,7 +26,7 @@ from services.core.errors import (
     RateLimited,
     Unauthorized,
 )
-from services.core.models import BotToken, User
+from services.core.models import BotToken, MessageOrigin, User
 from services.messaging.delivery import DeliveryService, MessageView
 from services.storage.blobs import BlobService
 from services.storage.files import clean_name
@@ -242,7 +242,7 @@ class MessagingService:
                 bot_token_id=token.id,
                 kind=kind,
                 attachment=stored,
-                origin="app",
+                origin=MessageOrigin.APP,
             )
 
         if attachment is None:
@@ -266,7 +266,7 @@ class MessagingService:
     async def _own(self, user: UserView, message_id: int) -> MessageView:
         message = await self._delivery.get(message_id)
         # ftpgram's own notices (codes among them) are not the user's history to edit.
-        if message.user_id != user.id or message.origin != "app":
+        if message.user_id != user.id or message.origin != MessageOrigin.APP:
             raise NotFound("There is no such message.", code="unknown_message")
         return message
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 from services.accounts.users import UserView
 
 if TYPE_CHECKING:
-    from services.stations.service import StationView
+    from services.stations.views import StationView
 
 
 class StationNotifier(Protocol):

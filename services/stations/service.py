@@ -22,14 +22,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import math
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import unquote, urlsplit
 
 from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
@@ -38,6 +34,7 @@ from tortoise.transactions import in_transaction
 from services.accounts.audit import AuditService
 from services.accounts.users import UserService, UserView
 from services.core.errors import Conflict, InvalidInput, NotFound
+from services.core.events import Event, EventBus, Topic
 from services.core.models import (
     DOWNLOAD_HOLDING,
     Download,
@@ -49,8 +46,6 @@ from services.core.models import (
 )
 from services.core.secrets import SecretBox, SecretUnreadable
 from services.ftp.client import (
-    NAME_ENCODINGS,
-    TLS_MODES,
     ConnectionGates,
     FtpError,
     FtpSession,
@@ -61,6 +56,18 @@ from services.ftp.client import (
     RemoteFile,
     TlsMode,
     encode_name,
+)
+from services.stations.settings import clean_settings, expand_url, parse_station_url
+from services.stations.views import (
+    FollowedStation,
+    PollResult,
+    ProbeResult,
+    StationFileFilter,
+    StationFilePage,
+    StationView,
+    SurveyItem,
+    file_view,
+    poll_result,
 )
 
 if TYPE_CHECKING:
@@ -75,264 +82,6 @@ FAILING_AFTER = 2
 MAX_BACKOFF = timedelta(hours=1)
 ANNOUNCE_NAMES = 5
 BATCH = 500
-MIN_INTERVAL = 30
-
-
-@dataclass(frozen=True)
-class StationView:
-    id: int
-    name: str
-    host: str
-    port: int
-    login: str
-    tls: str
-    verify_tls: bool
-    root: str
-    include_masks: list[str]
-    exclude_masks: list[str]
-    poll_interval: int
-    max_connections: int
-    encoding: str
-    enabled: bool
-    created_at: datetime
-    last_poll_at: datetime | None
-    last_success_at: datetime | None
-    last_error: str
-    failing: bool
-    has_password: bool
-
-    @property
-    def url(self) -> str:
-        scheme = "ftps" if self.tls == "implicit" else "ftp"
-        default = 990 if self.tls == "implicit" else 21
-        port = "" if self.port == default else f":{self.port}"
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{scheme}://{host}{port}{self.root if self.root != '/' else ''}"
-
-    @property
-    def health(self) -> str:
-        """disabled | failing | ok | waiting (never polled yet)."""
-        if not self.enabled:
-            return "disabled"
-        if self.failing:
-            return "failing"
-        return "ok" if self.last_success_at else "waiting"
-
-    @classmethod
-    def of(cls, row: Station) -> StationView:
-        return cls(
-            id=row.id,
-            name=row.name,
-            host=row.host,
-            port=row.port,
-            login=row.login,
-            tls=row.tls,
-            verify_tls=row.verify_tls,
-            root=row.root,
-            include_masks=list(row.include_masks),
-            exclude_masks=list(row.exclude_masks),
-            poll_interval=row.poll_interval,
-            max_connections=row.max_connections,
-            encoding=row.encoding,
-            enabled=row.enabled,
-            created_at=row.created_at,
-            last_poll_at=row.last_poll_at,
-            last_success_at=row.last_success_at,
-            last_error=row.last_error,
-            failing=row.failing,
-            has_password=bool(row.password_encrypted),
-        )
-
-
-@dataclass(frozen=True)
-class FollowedStation:
-    station: StationView
-    followed: bool
-
-
-@dataclass(frozen=True)
-class StationFileView:
-    id: int
-    station_id: int
-    station_name: str
-    path: str
-    size: int
-    modified_at: datetime | None
-    first_seen_at: datetime
-    last_seen_at: datetime
-    available_at: datetime | None
-    stable: bool
-    gone: bool
-    new: bool  # available since the caller last marked the station seen
-
-    @property
-    def name(self) -> str:
-        return self.path.rsplit("/", 1)[-1]
-
-
-@dataclass(frozen=True)
-class StationFilePage:
-    items: list[StationFileView]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-@dataclass(frozen=True)
-class StationFileFilter:
-    station_id: int | None = None
-    path_prefix: str | None = None
-    since: datetime | None = None
-    only_new: bool = False
-    include_gone: bool = False
-
-
-@dataclass(frozen=True)
-class PollResult:
-    station_id: int
-    started_at: datetime
-    finished_at: datetime
-    files_seen: int
-    new_files: int
-    gone_files: int
-    error: str = ""
-    error_code: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
-
-@dataclass(frozen=True)
-class SurveyItem:
-    station: StationView
-    last_poll: PollResult | None
-    new_in_last_poll: int
-    new_since_seen: int
-    seen_until: datetime
-
-
-@dataclass(frozen=True)
-class ProbeResult:
-    entries: int  # entries in the root folder
-
-
-def parse_station_url(url: str) -> dict[str, Any]:
-    """`ftp://host[:port][/path]` or `ftps://…` (implicit TLS) as station fields."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("ftp", "ftps") or not parts.hostname:
-        raise InvalidInput(
-            "The address must look like ftp://host[:port][/folder] or ftps://…",
-            code="invalid_url",
-            fields={"url": "expected ftp:// or ftps:// with a host"},
-        )
-    try:
-        port = parts.port
-    except ValueError as error:
-        raise InvalidInput(
-            "The port is not a number from 1 to 65535.", code="invalid_url"
-        ) from error
-    tls = "implicit" if parts.scheme == "ftps" else "none"
-    fields: dict[str, Any] = {
-        "host": parts.hostname,
-        "port": port or (990 if tls == "implicit" else 21),
-        "tls": tls,
-        "root": unquote(parts.path) or "/",
-    }
-    if parts.username:
-        fields["login"] = unquote(parts.username)
-    if parts.password:
-        fields["password"] = unquote(parts.password)
-    return fields
-
-
-def _expand_url(values: dict[str, Any], current_tls: str) -> dict[str, Any]:
-    """`url` replaced by the fields it states. TLS never drops implicitly: ftp:// keeps explicit
-    TLS (and turns implicit into explicit); only `"tls": "none"` switches it off. A URL without
-    a port means the default port of the resulting TLS mode."""
-    url = values.pop("url", None)
-    if not url:
-        return values
-    expanded = parse_station_url(str(url))
-    if expanded["tls"] == "none" and current_tls != "none":
-        expanded["tls"] = "explicit"
-    if urlsplit(str(url).strip()).port is None:
-        tls = values.get("tls", expanded["tls"])
-        expanded["port"] = 990 if tls == "implicit" else 21
-    return {**expanded, **values}
-
-
-_EDITABLE = {
-    "url",
-    "name",
-    "host",
-    "port",
-    "login",
-    "password",
-    "tls",
-    "verify_tls",
-    "root",
-    "include_masks",
-    "exclude_masks",
-    "poll_interval",
-    "max_connections",
-    "encoding",
-    "enabled",
-}
-
-
-def _clean(fields: dict[str, Any]) -> dict[str, Any]:
-    """Checked, normalised station fields; raises InvalidInput naming the first bad one."""
-    unknown = set(fields) - _EDITABLE
-    if unknown:
-        raise InvalidInput(f"Unknown station field: {sorted(unknown)[0]}", code="invalid_field")
-    out = dict(fields)
-
-    def bad(name: str, message: str) -> InvalidInput:
-        return InvalidInput(message, code="invalid_station", fields={name: message})
-
-    for key in ("name", "host", "login", "root"):
-        if key in out and any(c in str(out[key]) for c in "\r\n\0"):
-            raise bad(key, "Line breaks and NUL characters are not allowed here.")
-    if "name" in out:
-        out["name"] = " ".join(str(out["name"]).split())[:100]
-        if not out["name"]:
-            raise bad("name", "The name must not be empty.")
-    if "host" in out:
-        host = str(out["host"]).strip()
-        if not host or not re.fullmatch(r"[A-Za-z0-9.\-:\[\]_]+", host):
-            raise bad("host", "The host must be a name or an IP address.")
-        out["host"] = host
-    if "port" in out and not (isinstance(out["port"], int) and 0 < out["port"] < 65536):
-        raise bad("port", "The port must be a number from 1 to 65535.")
-    if "tls" in out and out["tls"] not in TLS_MODES:
-        raise bad("tls", "TLS must be one of none, explicit, implicit.")
-    if "encoding" in out and out["encoding"] not in NAME_ENCODINGS:
-        raise bad("encoding", "The name encoding must be one of auto, utf-8, cp1251.")
-    if "root" in out:
-        root = "/" + str(out["root"]).strip().strip("/")
-        out["root"] = root
-    for key in ("include_masks", "exclude_masks"):
-        if key in out:
-            value = out[key]
-            if isinstance(value, str):
-                value = [m for m in re.split(r"[,\n]", value)]
-            out[key] = [str(m).strip() for m in value if str(m).strip()]
-    if "poll_interval" in out and not (
-        isinstance(out["poll_interval"], int) and MIN_INTERVAL <= out["poll_interval"] <= 86400
-    ):
-        raise bad("poll_interval", f"The poll interval must be {MIN_INTERVAL}–86400 seconds.")
-    if "max_connections" in out and not (
-        isinstance(out["max_connections"], int) and 1 <= out["max_connections"] <= 20
-    ):
-        raise bad("max_connections", "Connections must be from 1 to 20.")
-    if "login" in out:
-        out["login"] = str(out["login"]).strip() or "anonymous"
-    return out
 
 
 def _digest(files: Sequence[RemoteFile]) -> str:
@@ -361,6 +110,7 @@ class StationService:
         notifier: StationNotifier,
         audit: AuditService,
         users: UserService,
+        bus: EventBus,
         ca_file: Path | None = None,
         timeout: float = 30.0,
         poll_timeout: float = 600.0,
@@ -375,13 +125,12 @@ class StationService:
         self.poll_timeout = poll_timeout
         self.settle_seconds = settle_seconds
         self.gates = ConnectionGates()
-        # Called after stations change, so the scheduler can follow (set by the composition root).
-        self.on_change: Callable[[], None] | None = None
+        self.bus = bus
 
     # ---- administration ----------------------------------------------------------------
 
     async def create(self, actor: UserView, fields: dict[str, Any]) -> StationView:
-        values = _clean(_expand_url(dict(fields), "none"))
+        values = clean_settings(expand_url(dict(fields), "none"))
         if "host" not in values:
             raise InvalidInput("A station needs a host.", code="invalid_station")
         password = values.pop("password", "") or ""
@@ -417,7 +166,7 @@ class StationService:
 
     async def update(self, actor: UserView, station_id: int, fields: dict[str, Any]) -> StationView:
         row = await self._row(station_id)
-        values = _clean(_expand_url(dict(fields), row.tls))
+        values = clean_settings(expand_url(dict(fields), row.tls))
         if "password" in values:
             values["password_encrypted"] = self._box.seal(values.pop("password") or "")
         name = values.get("name", row.name)
@@ -449,8 +198,7 @@ class StationService:
         self._changed()
 
     def _changed(self) -> None:
-        if self.on_change is not None:
-            self.on_change()
+        self.bus.publish(Event(Topic.STATIONS))  # the scheduler's jobs follow
 
     async def _row(self, station_id: int) -> Station:
         row = await Station.get_or_none(id=station_id)
@@ -480,7 +228,7 @@ class StationService:
 
     async def probe(self, fields: dict[str, Any]) -> ProbeResult:
         """Connect with station fields not saved yet, log in and list the root folder."""
-        values = _clean(_expand_url(dict(fields), "none"))
+        values = clean_settings(expand_url(dict(fields), "none"))
         if "host" not in values:
             raise InvalidInput("A station needs a host.", code="invalid_station")
         row = Station(**{k: v for k, v in values.items() if k != "password"})
@@ -788,7 +536,7 @@ class StationService:
 
     async def last_polls(self, station_id: int, limit: int = 10) -> list[PollResult]:
         rows = await StationPoll.filter(station_id=station_id).order_by("-id").limit(limit)
-        return [_poll_result(r) for r in rows]
+        return [poll_result(r) for r in rows]
 
     # ---- following ---------------------------------------------------------------------
 
@@ -871,7 +619,7 @@ class StationService:
             .limit(per_page)
         )
         items = [
-            _file_view(r, follows[r.station_id].station.name, follows[r.station_id].seen_until)
+            file_view(r, follows[r.station_id].station.name, follows[r.station_id].seen_until)
             for r in rows
         ]
         return StationFilePage(items, page, per_page, total)
@@ -892,7 +640,7 @@ class StationService:
             items.append(
                 SurveyItem(
                     station=StationView.of(follow.station),
-                    last_poll=_poll_result(last) if last else None,
+                    last_poll=poll_result(last) if last else None,
                     new_in_last_poll=last.new_files if last else 0,
                     new_since_seen=new_since_seen,
                     seen_until=follow.seen_until,
@@ -915,32 +663,3 @@ async def _followed_ids(user_id: int) -> set[int]:
     return {
         int(r["station_id"]) for r in await UserStation.filter(user_id=user_id).values("station_id")
     }
-
-
-def _poll_result(row: StationPoll) -> PollResult:
-    return PollResult(
-        row.station_id,
-        row.started_at,
-        row.finished_at,
-        row.files_seen,
-        row.new_files,
-        row.gone_files,
-        row.error,
-    )
-
-
-def _file_view(row: StationFile, station_name: str, seen_until: datetime) -> StationFileView:
-    return StationFileView(
-        id=row.id,
-        station_id=row.station_id,
-        station_name=station_name,
-        path=row.path,
-        size=row.size,
-        modified_at=row.modified_at,
-        first_seen_at=row.first_seen_at,
-        last_seen_at=row.last_seen_at,
-        available_at=row.available_at,
-        stable=row.stable,
-        gone=row.gone,
-        new=row.available_at is not None and row.available_at > seen_until,
-    )

@@ -127,7 +127,7 @@ class Counter:
 def instrument(phases: Phases, counter: Counter) -> None:
     """Wrap a few methods to time the phases and count the bytes received (in this benchmark's
     child process only; each wrapper costs a function call)."""
-    from services.downloads.service import DownloadWorker
+    from services.downloads.worker import DownloadWorker
     from services.ftp.client import FtpSession
     from services.ftp.transfer import PartFile, Receiver
     from services.storage.store import LocalBlobStore
@@ -243,9 +243,12 @@ async def ftpgram_child(port: int, work: Path) -> None:
     from services.accounts.users import UserService, UserView
     from services.container import Notifier
     from services.core import db
+    from services.core.events import EventBus
     from services.core.models import Download, StationFile, StoredFile, User
     from services.core.throttle import Throttle
-    from services.downloads.service import DownloadService, DownloadWorker
+    from services.downloads.completion import Completion
+    from services.downloads.requests import DownloadService
+    from services.downloads.worker import DownloadWorker
     from services.stations.service import StationService
     from services.storage.blobs import BlobService
     from services.storage.files import FileService
@@ -269,15 +272,18 @@ async def ftpgram_child(port: int, work: Path) -> None:
             throttle=Throttle(),
         )
         files = FileService(blobs=blobs, users=users, max_upload=1 << 40, secret=b"bench-secret")
+        bus = EventBus()
         stations = StationService(
             secret=b"bench-secret-key",
             notifier=notifier,
             audit=audit,
             users=users,
+            bus=bus,
             settle_seconds=0,
         )
+        completion = Completion(files=files, users=users, notifier=notifier, store=store, bus=bus)
         downloads = DownloadService(
-            files=files, stations=stations, users=users, notifier=notifier, store=store
+            stations=stations, users=users, completion=completion, store=store, bus=bus
         )
         user = UserView.of(await User.create(full_name="Bench", is_admin=True, is_active=True))
         station = await stations.create(

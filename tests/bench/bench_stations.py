@@ -29,6 +29,7 @@ from services.accounts.audit import AuditService
 from services.accounts.users import UserService, UserView
 from services.container import Notifier
 from services.core import db
+from services.core.events import EventBus
 from services.core.models import User
 from services.core.throttle import Throttle
 from services.stations.service import StationService
@@ -86,7 +87,12 @@ async def ftpgram_polls(
             throttle=Throttle(),
         )
         service = StationService(
-            secret=b"bench-secret-key", notifier=notifier, audit=audit, users=users, ca_file=ca_file
+            secret=b"bench-secret-key",
+            notifier=notifier,
+            audit=audit,
+            users=users,
+            bus=EventBus(),
+            ca_file=ca_file,
         )
         station = await service.create(
             admin,

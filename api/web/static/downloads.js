@@ -1,5 +1,5 @@
 // The downloads page: the user's downloads, kept live over the WebSocket
-// (/files/{user_id}/downloading/: snapshot, then change / progress / removed), with pause,
+// (/api/v1/downloads/live/: snapshot, then change / progress / removed), with pause,
 // start, down and remove buttons. The socket reconnects by itself and gets a fresh snapshot.
 "use strict";
 
@@ -20,11 +20,20 @@
     completed: ["down", "remove"],
   };
 
+  // The request each button sends (down: cancel, stopping and deleting what was fetched).
+  const REQUESTS = {
+    pause: ["POST", "pause/"],
+    start: ["POST", "start/"],
+    down: ["POST", "cancel/"],
+    remove: ["DELETE", ""],
+  };
+
   function button(item, action) {
     const node = el("button", { type: "button", class: "action-" + action + (action === "remove" ? " danger" : ""), text: t("dl_" + action) });
     node.addEventListener("click", () =>
       act(node, async () => {
-        await api("POST", "/api/v1/files/" + item.id + "/" + action + "/");
+        const [method, suffix] = REQUESTS[action];
+        await api(method, "/api/v1/downloads/" + item.id + "/" + suffix);
       }),
     );
     return node;
@@ -80,7 +89,7 @@
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(scheme + "//" + location.host + "/files/" + data.user.id + "/downloading/");
+    const socket = new WebSocket(scheme + "//" + location.host + "/api/v1/downloads/live/");
     socket.addEventListener("open", () => {
       retry = 1000;
     });

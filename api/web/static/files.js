@@ -293,10 +293,10 @@
     // Ask first: a file that cannot fit is refused before any byte is sent.
     const slot = await api("GET", "/api/v1/files/slot/" + query({ name: file.name, size: file.size }));
     if (file.size > slot.max_size) {
-      throw new Error(t("err_file_too_large_max", { max: bytes(slot.max_size) }));
+      throw new Error(t("err_file_too_large_max", { maximum: bytes(slot.max_size) }));
     }
     if (!slot.fits) {
-      throw new Error(t("err_quota_needs", { size: bytes(file.size), free: bytes(slot.free) }));
+      throw new Error(t("err_quota_needs", { needed: bytes(file.size), free: bytes(slot.free) }));
     }
     const answer = await send(file);
     input.value = "";

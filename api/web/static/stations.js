@@ -50,7 +50,7 @@
     state.page = page || state.page;
     const result = await api(
       "GET",
-      "/api/v1/files/list_station_files/" +
+      "/api/v1/station-files/" +
         query({ page: state.page, per_page: PER_PAGE, station_id: state.stationId, only_new: state.onlyNew }),
     );
     filesBody.replaceChildren(...result.items.map(fileRow));
@@ -83,7 +83,7 @@
     event.preventDefault();
     const ids = [...list.querySelectorAll("input[name=station]:checked")].map((box) => Number(box.value));
     act(document.getElementById("choose-save"), async () => {
-      await api("PUT", "/api/v1/users/me/stations/", { station_ids: ids });
+      await api("PUT", "/api/v1/account/stations/", { station_ids: ids });
       notify(t("stations_saved"));
       await loadStations();
       await loadFiles(1);

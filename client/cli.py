@@ -3,7 +3,7 @@
     ftpgram client [--server URL] [--json] COMMAND ...
 
 Data goes to stdout (JSON with --json), messages and progress bars to stderr, and the exit code
-says what happened (`api.client.errors`). The token is never printed.
+says what happened (`client.errors`). The token is never printed.
 """
 
 from __future__ import annotations
@@ -12,16 +12,17 @@ import argparse
 import asyncio
 import getpass
 import json
+import os
 import re
 import sys
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NoReturn, TextIO
 
-from api.client import transfer
-from api.client.config import Credentials, choose_server, choose_token
-from api.client.errors import (
+from client import transfer
+from client.config import Credentials, choose_server, choose_token
+from client.errors import (
     AUTH,
     INTERRUPTED,
     NOT_FOUND,
@@ -31,7 +32,7 @@ from api.client.errors import (
     USAGE,
     ClientError,
 )
-from api.client.server import Server
+from client.server import Server
 
 PROG = "ftpgram client"
 PAGE = 200
@@ -59,6 +60,7 @@ class Context:
     stdin: TextIO
     stdout: TextIO
     stderr: TextIO
+    environ: Mapping[str, str]  # where FTPGRAM_SERVER and FTPGRAM_TOKEN are looked up
     json: bool = False
     progress: bool = True
     server_option: str | None = None
@@ -86,11 +88,11 @@ class Context:
         )
 
     def server_url(self) -> str:
-        return choose_server(self.server_option, self.credentials)
+        return choose_server(self.server_option, self.credentials, self.environ)
 
     def signed_in(self) -> Server:
         url = self.server_url()
-        return Server(url, choose_token(url, self.credentials))
+        return Server(url, choose_token(url, self.credentials, self.environ))
 
 
 def human(size: int | float) -> str:
@@ -391,7 +393,7 @@ async def cmd_downloads(ctx: Context, args: argparse.Namespace) -> int:
             for key in ("status", "name", "station_id"):
                 if getattr(args, key, None) is not None:
                     params[key] = getattr(args, key)
-            items = await all_pages(server, "/api/v1/files/list_files/", params)
+            items = await all_pages(server, "/api/v1/downloads/", params)
             ctx.emit(items, [download_line(item) for item in items])
             return OK
         results = []
@@ -403,12 +405,12 @@ async def cmd_downloads(ctx: Context, args: argparse.Namespace) -> int:
             elif action == "show":
                 item = await server.call("GET", f"/api/v1/downloads/{download_id}/")
             elif action == "remove":
-                await server.call("POST", f"/api/v1/files/{download_id}/remove/")
+                await server.call("DELETE", f"/api/v1/downloads/{download_id}/")
                 ctx.say(f"Removed download {download_id} and its file.")
                 continue
             else:
-                verb = {"pause": "pause", "start": "start", "cancel": "down"}[action]
-                item = await server.call("POST", f"/api/v1/files/{download_id}/{verb}/")
+                # pause, start or cancel
+                item = await server.call("POST", f"/api/v1/downloads/{download_id}/{action}/")
             results.append(item)
     ctx.emit(results, [download_line(item) for item in results])
     return OK
@@ -423,7 +425,7 @@ async def cmd_stations(ctx: Context, args: argparse.Namespace) -> int:
                 params["station_id"] = args.station
             if args.new:
                 params["only_new"] = "true"
-            files = await all_pages(server, "/api/v1/files/list_station_files/", params)
+            files = await all_pages(server, "/api/v1/station-files/", params)
             ctx.emit(
                 files,
                 [
@@ -435,7 +437,7 @@ async def cmd_stations(ctx: Context, args: argparse.Namespace) -> int:
             return OK
         if action == "choose":
             answer = await server.call(
-                "PUT", "/api/v1/users/me/stations/", body={"station_ids": args.ids}
+                "PUT", "/api/v1/account/stations/", body={"station_ids": args.ids}
             )
         else:
             answer = await server.call("GET", "/api/v1/stations/")
@@ -579,8 +581,16 @@ def main(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> int:
-    ctx = Context(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
+    """Run one command line; the streams and the environment are the process's unless given
+    (the credentials file's place is always the process's: platformdirs reads it)."""
+    ctx = Context(
+        stdin or sys.stdin,
+        stdout or sys.stdout,
+        stderr or sys.stderr,
+        os.environ if environ is None else environ,
+    )
     try:
         args = build_parser().parse_args(argv)
     except _UsageError as error:

@@ -1,10 +1,11 @@
-"""Seed 003's routes for simple clients, on the same accounts and storage as everything else:
-POST /register and /login (form fields `username`, `password`), GET /logout, POST /upload
-(multipart field `file`), GET /files and GET /download/<filename>.
+"""The form routes for simple clients at the root, on the same accounts and storage as
+everything else: POST /register and /login (form fields `username`, `password`), GET /logout,
+POST /upload (multipart field `file`), GET /files and GET /download/<filename>.
 
 Each answers JSON to scripts (they ask for it with `Accept: application/json`, or send JSON) and
-pages or redirects to browsers. A session from /login is the `ftpgram_session` cookie; the same
-token comes back in the JSON answer, for `Authorization: Bearer`.
+pages or redirects to browsers; /register, /login and /logout are also where the sign-in pages'
+own forms post. A session from /login is the `ftpgram_session` cookie; the same token comes back
+in the JSON answer, for `Authorization: Bearer`. Scripts written today use /api/v1 instead.
 """
 
 from __future__ import annotations
@@ -27,43 +28,48 @@ from api.web import pages
 from api.web.session import wants_html
 from services.core.errors import NotFound
 
-routes = RouteTable(tag="seed 003")
+routes = RouteTable(tag="compatibility", deprecated=True)
 STORED_NAME_LIMIT = 255  # characters of StoredFile.name, as services.files.clean_name cuts it
 
 
 routes.post(
     "/register",
-    summary="Seed 003: create an account from form fields `username` and `password` "
-    "(optional `full_name`, `email`); pending until an administrator activates it",
+    summary="Create an account from form fields `username` and `password` (optional "
+    "`full_name`, `email`); pending until an administrator activates it (the register page's "
+    "form)",
     auth="none",
     response=UserOut,
     status=201,
     errors=[400, 403, 409],
+    canonical="POST /api/v1/auth/register/",
 )(pages.register)
 
 routes.post(
     "/login",
-    summary="Seed 003: sign in with form fields `username` and `password`; sets the session "
-    "cookie (browsers are redirected to /index)",
+    summary="Sign in with form fields `username` and `password`; sets the session cookie "
+    "(browsers are redirected to /index; the sign-in page's form)",
     auth="none",
     response=SignedIn,
     errors=[400, 401, 403, 429],
+    canonical="POST /api/v1/auth/login/",
 )(pages.login)
 
 routes.get(
     "/logout",
-    summary="Seed 003: sign out (the token is revoked, the session cookie cleared)",
+    summary="Sign out (the token is revoked, the session cookie cleared)",
     auth="none",
+    canonical="POST /api/v1/auth/logout/",
 )(pages.logout)
 
 
 @routes.post(
     "/upload",
-    summary="Seed 003: upload a file (multipart field `file`), streamed into storage",
+    summary="Upload a file (multipart field `file`), streamed into storage",
     response=UploadOut,
     status=201,
     other_statuses=[200],
     errors=[400, 413, 507],
+    canonical="POST /api/v1/files/upload/",
 )
 async def upload(request: web.Request) -> web.StreamResponse:
     view = await receive_upload(request)
@@ -77,10 +83,10 @@ async def upload(request: web.Request) -> web.StreamResponse:
 
 @routes.get(
     "/files",
-    summary="Seed 003: your files as JSON (with `Accept: application/json`; browsers get the "
-    "files page)",
+    summary="Your files as JSON (with `Accept: application/json`; browsers get the files page)",
     query=FileQuery,
     response=FilePageOut,
+    canonical="GET /api/v1/files/",
 )
 async def list_files(request: web.Request) -> web.StreamResponse:
     if wants_html(request):
@@ -90,8 +96,9 @@ async def list_files(request: web.Request) -> web.StreamResponse:
 
 @routes.get(
     "/download/{filename:.+}",
-    summary="Seed 003: download your newest file with this name (Range, original name)",
+    summary="Download your newest file with this name (Range, original name)",
     errors=[404, 416],
+    canonical="GET /api/v1/files/{file_id}/download/",
 )
 async def download_by_name(request: web.Request) -> web.StreamResponse:
     files = services_of(request).files

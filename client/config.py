@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
-from api.client.errors import AUTH, USAGE, ClientError
+from client.errors import AUTH, USAGE, ClientError
 
 FILE_NAME = "credentials.json"
 SERVER_ENV = "FTPGRAM_SERVER"
@@ -129,9 +130,9 @@ class Credentials:
         return bool(mode & (stat.S_IRWXG | stat.S_IRWXO))
 
 
-def choose_server(option: str | None, credentials: Credentials) -> str:
+def choose_server(option: str | None, credentials: Credentials, environ: Mapping[str, str]) -> str:
     """--server, else FTPGRAM_SERVER, else the server logged in to last."""
-    chosen = option or os.environ.get(SERVER_ENV) or credentials.default_server
+    chosen = option or environ.get(SERVER_ENV) or credentials.default_server
     if not chosen:
         raise ClientError(
             f"Which server? Pass --server URL or set {SERVER_ENV} "
@@ -141,8 +142,8 @@ def choose_server(option: str | None, credentials: Credentials) -> str:
     return normalize_server(chosen)
 
 
-def choose_token(server: str, credentials: Credentials) -> str:
-    token = os.environ.get(TOKEN_ENV) or credentials.token_for(server)
+def choose_token(server: str, credentials: Credentials, environ: Mapping[str, str]) -> str:
+    token = environ.get(TOKEN_ENV) or credentials.token_for(server)
     if not token:
         raise ClientError(
             f"Not logged in to {server}: run 'ftpgram client login' first.", AUTH, code="login"

@@ -24,13 +24,14 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs among our dependencies
+from client.errors import REFUSED, UNAVAILABLE, USAGE, ClientError
+from client.server import NetworkError, Server, not_ftpgram, raise_for_error, read_json
 
-from api.client.errors import REFUSED, UNAVAILABLE, USAGE, ClientError
-from api.client.server import NetworkError, Server, not_ftpgram, raise_for_error, read_json
+if TYPE_CHECKING:
+    from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs among our dependencies
 
 CHUNK = 1 << 20
 RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
@@ -68,6 +69,8 @@ class Options:
 
 
 def progress_bar(options: Options, total: int | None, initial: int, desc: str) -> tqdm[Any]:
+    from tqdm import tqdm  # here, not with the module: --help never loads it
+
     return tqdm(
         total=total,
         initial=initial,

@@ -1,6 +1,9 @@
 """One ftpgram server over HTTP: requests with the token, the server's JSON errors and network
 failures turned into `ClientError`s with their exit codes. The token travels only in the
-Authorization header, never in a URL or a message."""
+Authorization header, never in a URL or a message.
+
+aiohttp (a sixth of a second to import) is imported when a `Server` is opened, not with this
+module: `ftpgram client --help` and a usage error never pay for it."""
 
 from __future__ import annotations
 
@@ -8,11 +11,12 @@ import contextlib
 import json
 from collections.abc import AsyncIterator, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
+from client.errors import AUTH, UNAVAILABLE, ClientError, exit_code_for
 
-from api.client.errors import AUTH, UNAVAILABLE, ClientError, exit_code_for
+if TYPE_CHECKING:
+    import aiohttp
 
 USER_AGENT = "ftpgram-client/0.1"
 CONNECT_TIMEOUT = 15.0
@@ -33,6 +37,8 @@ class Server:
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> Server:
+        import aiohttp
+
         self._session = aiohttp.ClientSession(
             headers={"User-Agent": USER_AGENT},
             timeout=aiohttp.ClientTimeout(
@@ -69,6 +75,8 @@ class Server:
         **kwargs: Any,
     ) -> AsyncIterator[aiohttp.ClientResponse]:
         """A response to read; network failures (also while reading it) become NetworkError."""
+        import aiohttp  # loaded by __aenter__ already
+
         assert self._session is not None, "use 'async with Server(...)'"
         try:
             async with self._session.request(
@@ -136,6 +144,8 @@ async def raise_for_error(response: aiohttp.ClientResponse, server: str) -> None
     not ftpgram's `{"error": {"code", "message"}}` means the address is not an ftpgram server."""
     if response.status < 400:
         return
+    import aiohttp  # loaded by Server.__aenter__ already
+
     error: Any = None
     with contextlib.suppress(ValueError, aiohttp.ClientError):
         body = json.loads(await response.text(errors="replace"))

@@ -1,4 +1,6 @@
-"""Seed 004's routes at their documented paths, in their shapes, on the same services."""
+"""The older user API at the root (`/api/user/`, `/api/auth/`, `/api/cabinet/`,
+`/api/send_message`): its paths, bodies and answers (`{"answer": ...}`), on the same services as
+the REST API under /api/v1."""
 
 from __future__ import annotations
 
@@ -11,57 +13,57 @@ from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, respond
 from services.core.errors import InvalidInput
 
-routes = RouteTable(tag="seed 004")
+routes = RouteTable(tag="compatibility", deprecated=True)
 
 
 class Answer(BaseModel):
     answer: str
 
 
-class SeedUserIn(BaseModel):
+class UserApiSignUp(BaseModel):
     name: str = ""
     login: str
     psw: str
 
 
-class SeedUserPut(BaseModel):
+class UserApiChange(BaseModel):
     name: str | None = None
     login: str | None = None
     psw: str | None = Field(default=None, description="the new password")
     old_psw: str | None = Field(default=None, description="required to change the password")
 
 
-class SeedAuthIn(BaseModel):
+class UserApiCredentials(BaseModel):
     login: str
     psw: str
 
 
-class SeedToken(BaseModel):
+class UserApiToken(BaseModel):
     answer: str = "success"
     access_token: str
 
 
-class SeedCode(BaseModel):
+class UserApiCode(BaseModel):
     code: str = Field(min_length=1, max_length=16)
 
 
-class SeedBotToken(BaseModel):
+class UserApiBotToken(BaseModel):
     answer: str = "success"
     bot_token: str
 
 
-class SeedMessage(BaseModel):
+class UserApiMessage(BaseModel):
     time: datetime
     text: str
     type: str
 
 
-class SeedHistory(BaseModel):
+class UserApiHistory(BaseModel):
     answer: str = "success"
-    messages: list[SeedMessage]
+    messages: list[UserApiMessage]
 
 
-class SeedSendIn(BaseModel):
+class UserApiSend(BaseModel):
     text: str = Field(max_length=65536)
     type: str = "Text"
     bot_token: str
@@ -69,15 +71,16 @@ class SeedSendIn(BaseModel):
 
 @routes.post(
     "/api/user/",
-    summary="Seed 004: create a user (pending until activated)",
+    summary="Create a user from `name`, `login`, `psw` (pending until activated)",
+    canonical="POST /api/v1/auth/register/",
     auth="none",
-    body=SeedUserIn,
+    body=UserApiSignUp,
     response=Answer,
     status=201,
     errors=[409],
 )
-async def seed_create_user(request: web.Request) -> web.Response:
-    body = await read_body(request, SeedUserIn)
+async def create_user(request: web.Request) -> web.Response:
+    body = await read_body(request, UserApiSignUp)
     await services_of(request).accounts.register(
         login=body.login, password=body.psw, full_name=body.name or body.login, email=None
     )
@@ -85,10 +88,14 @@ async def seed_create_user(request: web.Request) -> web.Response:
 
 
 @routes.put(
-    "/api/user/", summary="Seed 004: change name or password", body=SeedUserPut, response=Answer
+    "/api/user/",
+    summary="Change name or password (`psw`, with `old_psw`)",
+    body=UserApiChange,
+    response=Answer,
+    canonical="PATCH /api/v1/account/",
 )
-async def seed_change_user(request: web.Request) -> web.Response:
-    body = await read_body(request, SeedUserPut)
+async def change_user(request: web.Request) -> web.Response:
+    body = await read_body(request, UserApiChange)
     await services_of(request).accounts.update_profile(
         user_of(request).id, full_name=body.name, password=body.psw, old_password=body.old_psw
     )
@@ -97,13 +104,14 @@ async def seed_change_user(request: web.Request) -> web.Response:
 
 @routes.delete(
     "/api/user/",
-    summary="Seed 004: delete your user (confirm with login and psw)",
-    body=SeedAuthIn,
+    summary="Delete your user (confirm with `login` and `psw`)",
+    body=UserApiCredentials,
     response=Answer,
     errors=[409],
+    canonical="DELETE /api/v1/account/",
 )
-async def seed_delete_user(request: web.Request) -> web.Response:
-    body = await read_body(request, SeedAuthIn)
+async def delete_user(request: web.Request) -> web.Response:
+    body = await read_body(request, UserApiCredentials)
     user = user_of(request)
     if body.login != user.login:
         raise InvalidInput("The login does not match your account.", fields={"login": "wrong"})
@@ -115,45 +123,52 @@ async def seed_delete_user(request: web.Request) -> web.Response:
 
 @routes.post(
     "/api/auth/",
-    summary="Seed 004: sign in, get an access token",
+    summary="Sign in with `login` and `psw`, get an access token",
     auth="none",
-    body=SeedAuthIn,
-    response=SeedToken,
+    body=UserApiCredentials,
+    response=UserApiToken,
     errors=[401, 403, 429],
+    canonical="POST /api/v1/auth/login/",
 )
-async def seed_auth(request: web.Request) -> web.Response:
-    body = await read_body(request, SeedAuthIn)
+async def sign_in(request: web.Request) -> web.Response:
+    body = await read_body(request, UserApiCredentials)
     services = services_of(request)
     user = await services.accounts.sign_in(body.login, body.psw)
+    # The label users see in their token list, as it has always been.
     token = await services.auth.issue_token(user.id, "seed 004 sign-in")
-    return respond(SeedToken(access_token=token))
+    return respond(UserApiToken(access_token=token))
 
 
 @routes.post(
     "/api/cabinet/",
-    summary="Seed 004: a bot token for a code from the bot",
-    body=SeedCode,
-    response=SeedBotToken,
+    summary="A bot token for a code from the bot",
+    body=UserApiCode,
+    response=UserApiBotToken,
     status=200,
     errors=[429],
+    canonical="POST /api/v1/bot-tokens/",
 )
-async def seed_cabinet_token(request: web.Request) -> web.Response:
-    body = await read_body(request, SeedCode)
+async def create_bot_token(request: web.Request) -> web.Response:
+    body = await read_body(request, UserApiCode)
     created = await services_of(request).messaging.create_token_with_code(
         user_of(request), body.code
     )
-    return respond(SeedBotToken(bot_token=created.token))
+    return respond(UserApiBotToken(bot_token=created.token))
 
 
 @routes.get(
-    "/api/cabinet/", summary="Seed 004: your message history, newest first", response=SeedHistory
+    "/api/cabinet/",
+    summary="Your message history, newest first",
+    response=UserApiHistory,
+    canonical="GET /api/v1/messages/",
 )
-async def seed_cabinet_history(request: web.Request) -> web.Response:
+async def message_history(request: web.Request) -> web.Response:
     items, _ = await services_of(request).messaging.history(user_of(request), per_page=500)
     return respond(
-        SeedHistory(
+        UserApiHistory(
             messages=[
-                SeedMessage(time=m.created_at, text=m.text, type=m.kind.capitalize()) for m in items
+                UserApiMessage(time=m.created_at, text=m.text, type=m.kind.capitalize())
+                for m in items
             ]
         )
     )
@@ -161,14 +176,15 @@ async def seed_cabinet_history(request: web.Request) -> web.Response:
 
 @routes.post(
     "/api/send_message",
-    summary="Seed 004: send a message with a bot token in the body",
+    summary="Send a text message with a bot token in the body",
     auth="none",
-    body=SeedSendIn,
+    body=UserApiSend,
     response=Answer,
     errors=[401, 409, 429],
+    canonical="POST /api/v1/messages/",
 )
-async def seed_send_message(request: web.Request) -> web.Response:
-    body = await read_body(request, SeedSendIn)
+async def send_message(request: web.Request) -> web.Response:
+    body = await read_body(request, UserApiSend)
     if body.type.lower() != "text":
         raise InvalidInput(
             "Only type Text is sent here; files go to /api/v1/messages/.", fields={"type": "Text"}

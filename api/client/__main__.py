@@ -1,7 +1,0 @@
-"""`python -m api.client ...`: the same as `ftpgram client ...`, without loading the server."""
-
-import sys
-
-from api.client.cli import main
-
-sys.exit(main())
