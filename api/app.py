@@ -10,10 +10,10 @@ from api.auth import Handler
 from api.compat import add_compat_websocket_routes, compat_route_tables
 from api.errors import error_middleware
 from api.keys import SERVICES
+from api.live.downloads import add_websocket_routes
 from api.openapi import add_routes, build_openapi
 from api.routes import route_tables
 from api.routes.docs import add_docs_routes
-from api.routes.downloads import add_websocket_routes
 from api.web import add_web_routes, page_errors, page_headers
 from services.accounts.audit import set_origin
 from services.container import Services

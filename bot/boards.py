@@ -2,11 +2,13 @@
 downloads move.
 
 `/downloads` (and every button under it) registers its message as the chat's board through
-`DownloadBoardService.set_board`. `DownloadBoards` looks every second for boards due for a look
-(`boards_due` hands each to one process, at most every `interval` seconds per chat, and only while
-something moves or changed since the board was shown), renders the page in the owner's language
-and edits the message only when what it would show differs from what it shows. Telegram's flood
-answers postpone the next look; a message that is gone or can no longer be edited is let go.
+`DownloadBoardService.set_board`. `DownloadBoards` looks for boards due when the event bus says
+downloads changed (at most every `Timing.live_look`), and every `Timing.live_edit` seconds without
+an event (`boards_due` hands each board to one process, at most every `live_edit` seconds per
+chat, and only while something moves or changed since the board was shown), renders the page in
+the owner's language and edits the message only when what it would show differs from what it
+shows. Telegram's flood answers postpone the next look; a message that is gone or can no longer
+be edited is let go.
 Finished and failed downloads are told by their own messages (`bot.notifier`), not here.
 """
 

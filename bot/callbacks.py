@@ -1,7 +1,7 @@
 """Every CallbackData of the bot, in one place: short prefixes, enum actions, ids only.
 
-Telegram allows 64 bytes of callback data; `tests/test_callbacks.py` packs each class with its
-largest values and checks the size.
+Telegram allows 64 bytes of callback data; `tests/bot/test_callbacks.py` packs each class with
+its largest values and checks the size.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The shared test harness: databases (SQLite and a real PostgreSQL), the fake Telegram server,
-real FTP servers, and the whole application started in-process.
+"""The fixtures every folder of tests uses: databases (SQLite and a real PostgreSQL), the fake
+Telegram server, real FTP servers, and the whole application started in-process. The harness
+behind them, and the helpers tests share, are in tests/support/.
 
 A test that takes `database_url` (directly or through `connected`, `services` or `application`)
 runs on SQLite. Tests of rules the database enforces (races, locks, queues, migrations) are marked
@@ -29,22 +30,16 @@ from bot.gateway import BotGateway
 from bot.i18n import create_i18n
 from bot.notifier import BotNotifier
 from ftpgram.app import Application
-from services.accounts.users import UserView
 from services.container import Services, build_services
 from services.core import db
-from services.core.clock import Timing
-from services.core.models import User
 from services.core.settings import Settings, load_settings
-from tests.ftp_servers import Certificates, certificates
-from tests.pg import Cluster, temporary_cluster
-from tests.telegram_fake import FakeTelegram
+from tests.support.ftp_servers import Certificates, certificates
+from tests.support.people import ACTIVE_TELEGRAM
+from tests.support.pg import Cluster, temporary_cluster
+from tests.support.telegram_fake import FakeTelegram
+from tests.support.timing import FAST
 
 BACKENDS = ["sqlite", "postgres"]
-# The program's rhythms, shortened: a test waits tens of milliseconds where production waits
-# seconds. The live message keeps a spacing long enough to be measured.
-FAST = Timing(
-    live_edit=1.0, live_look=0.05, progress=1.0, recheck=0.5, heartbeat=15.0, worker_tick=0.2
-)
 
 
 def run_in_thread(coroutine: Coroutine[Any, Any, None]) -> None:
@@ -126,9 +121,6 @@ async def connected(database_url: str) -> AsyncIterator[str]:
     await db.connect(database_url)
     yield database_url
     await db.close()
-
-
-ACTIVE_TELEGRAM: list[FakeTelegram] = []
 
 
 @pytest.fixture
@@ -214,29 +206,3 @@ async def client(services: Services) -> AsyncIterator[TestClient[web.Request, we
     """The HTTP API through aiohttp's test client, on the real services."""
     async with TestClient(TestServer(create_app(services))) as test_client:
         yield test_client
-
-
-async def make_user(
-    services: Services,
-    telegram_id: int | None = None,
-    *,
-    active: bool = True,
-    admin: bool = False,
-    language: str = "en",
-    name: str = "Test User",
-) -> UserView:
-    """A user as the bot would register them, then activated or made admin in the database."""
-    if telegram_id is None:
-        user = await User.create(full_name=name, is_active=active, is_admin=admin)
-        return UserView.of(user)
-    for fake in ACTIVE_TELEGRAM:
-        fake.open_chat(telegram_id)  # as if they had sent /start
-    registration = await services.users.register_telegram(
-        telegram_id, full_name=name, username=None, language_code=language
-    )
-    await User.filter(id=registration.user.id).update(is_active=active, is_admin=admin)
-    return await services.users.get(registration.user.id)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}

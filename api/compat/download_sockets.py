@@ -2,14 +2,14 @@
 user `user_id`'s downloads) and `/files/{file_id}/{user_id}/downloading/` (one download, `file_id`
 being its id), also under /api/v1. The canonical ones are `/api/v1/downloads/live/` and
 `/api/v1/downloads/{download_id}/live/` (`?user_id=` for administrators); the protocol is the
-same (see `api.routes.downloads`)."""
+same (see `api.live.downloads`)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from api.live.downloads import watch_all, watch_one
 from api.openapi import path_params_renamed
-from api.routes.downloads import watch_all, watch_one
 
 
 def add_compat_websocket_routes(app: web.Application) -> None:

@@ -1,39 +1,20 @@
-"""Downloads from stations: queue one, see it, list them, pause, start, cancel (stop and delete
-what it fetched) and delete (a finished download with its file); and the two WebSocket routes
-that push a user's download states and progress live. (The older paths for the same handlers,
-under `/api/v1/files/` and `/files/`, are in `api.compat`.)
-
-WebSocket protocol (`/api/v1/downloads/live/` for all of a user's downloads,
-`/api/v1/downloads/{download_id}/live/` for one; the caller's own, or, for an administrator,
-those of the user in `?user_id=`):
-- credentials: `?token=…`, the session cookie, an `Authorization` header, or — when none of
-  these came with the upgrade — a first message `{"token": "…"}` within 10 seconds;
-- the server sends `{"type": "snapshot", "items": [...]}` on connect (and only then: a client
-  that reconnects gets a fresh one), then `{"type": "change", "item": {...}}` on every change of
-  status, `{"type": "progress", "item": {...}}` at most once a second per moving download,
-  `{"type": "removed", "id": n}`, and `{"type": "heartbeat"}` when nothing else was sent for
-  15 seconds; errors come as `{"type": "error", "error": {"code", "message"}}` before closing;
-- a client may send `{"type": "ping"}` and gets `{"type": "pong"}`.
-"""
+"""Downloads from stations over REST: queue one, see it, list them, pause, start, cancel (stop
+and delete what it fetched) and delete (a finished download with its file). The same states
+pushed live over WebSocket are in `api.live.downloads`; the older paths for these handlers,
+under `/api/v1/files/` and `/files/`, are in `api.compat`."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
 import logging
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.auth import SESSION_COOKIE, allowed_origins
 from api.keys import services_of, user_of
-from api.openapi import RouteTable, read_body, read_query, respond, text_problem
-from api.schemas import ROW_ID_MAX, Page, PageQuery
-from services.core.errors import AppError, Forbidden, InvalidInput, NotFound, Unauthorized
-from services.core.events import Topic, signal
+from api.openapi import RouteTable, read_body, read_query, respond
+from api.schemas import Page, PageQuery
 from services.core.models import DownloadStatus
 from services.downloads.views import DownloadFilter, DownloadView
 
@@ -41,7 +22,6 @@ log = logging.getLogger(__name__)
 routes = RouteTable(tag="downloads")
 DOWNLOADS = "/api/v1/downloads/"
 DOWNLOAD = r"/api/v1/downloads/{download_id:\d{1,18}}/"
-FIRST_MESSAGE_WAIT = 10.0
 # The watcher's rhythm comes from `Services.timing`: progress at most every `progress` seconds;
 # the token checked again every `recheck` seconds (a revoked token, a deactivated account or a
 # lost admin flag ends the stream, close code 4401 / 4403, within that time); a heartbeat after
@@ -116,7 +96,7 @@ class DownloadQuery(PageQuery):
     per_page: int = Field(default=20, ge=1, le=200)
 
 
-def _download_id(request: web.Request) -> int:
+def download_id_of(request: web.Request) -> int:
     return int(request.match_info["download_id"])
 
 
@@ -144,7 +124,7 @@ async def request_download(request: web.Request) -> web.Response:
     errors=[404],
 )
 async def get_download(request: web.Request) -> web.Response:
-    view = await services_of(request).downloads.get(user_of(request), _download_id(request))
+    view = await services_of(request).downloads.get(user_of(request), download_id_of(request))
     return respond(DownloadOut.of(view))
 
 
@@ -181,7 +161,7 @@ async def list_downloads(request: web.Request) -> web.Response:
     errors=[404, 409],
 )
 async def pause(request: web.Request) -> web.Response:
-    view = await services_of(request).downloads.pause(user_of(request), _download_id(request))
+    view = await services_of(request).downloads.pause(user_of(request), download_id_of(request))
     return respond(DownloadOut.of(view))
 
 
@@ -192,7 +172,7 @@ async def pause(request: web.Request) -> web.Response:
     errors=[404, 409, 507],
 )
 async def start(request: web.Request) -> web.Response:
-    view = await services_of(request).downloads.start(user_of(request), _download_id(request))
+    view = await services_of(request).downloads.start(user_of(request), download_id_of(request))
     return respond(DownloadOut.of(view))
 
 
@@ -204,7 +184,7 @@ async def start(request: web.Request) -> web.Response:
     errors=[404],
 )
 async def cancel(request: web.Request) -> web.Response:
-    view = await services_of(request).downloads.down(user_of(request), _download_id(request))
+    view = await services_of(request).downloads.down(user_of(request), download_id_of(request))
     return respond(DownloadOut.of(view))
 
 
@@ -215,196 +195,5 @@ async def cancel(request: web.Request) -> web.Response:
     errors=[404, 409],
 )
 async def remove(request: web.Request) -> web.Response:
-    await services_of(request).downloads.remove(user_of(request), _download_id(request))
+    await services_of(request).downloads.remove(user_of(request), download_id_of(request))
     return web.Response(status=204)
-
-
-# ---- WebSocket -------------------------------------------------------------------------------
-
-
-def add_websocket_routes(app: web.Application) -> None:
-    for path, handler in (
-        (DOWNLOADS + "live", watch_all),
-        (DOWNLOAD + "live", watch_one),
-    ):
-        app.router.add_get(path, handler)
-        app.router.add_get(path + "/", handler)
-
-
-async def watch_all(request: web.Request) -> web.StreamResponse:
-    return await _watch(request, None)
-
-
-async def watch_one(request: web.Request) -> web.StreamResponse:
-    return await _watch(request, _download_id(request))
-
-
-def _watched_id(request: web.Request) -> int | None:
-    """The user whose downloads are asked for: `user_id` in the path (the older routes) or in
-    the query; None: the caller's own."""
-    raw = request.match_info.get("user_id", request.query.get("user_id"))
-    if raw is None:
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
-        raise InvalidInput("user_id must be a number.", fields={"user_id": "expected a number"})
-    return int(raw)
-
-
-async def _caller(request: web.Request, token: str, *, cookie: bool) -> int:
-    """The user whose downloads the caller may watch: their own, or, for an administrator, those
-    of the user asked for."""
-    if cookie:
-        origin = request.headers.get("Origin")
-        if origin is not None and origin.lower() not in allowed_origins(request):
-            raise Forbidden("Cross-site request refused.", code="csrf")
-    user = await services_of(request).auth.authenticate(token)
-    watched = _watched_id(request)
-    if watched is None:
-        return user.id
-    if user.id != watched and not user.is_admin:
-        raise Forbidden("You may only watch your own downloads.", code="not_yours")
-    return watched
-
-
-def _upgrade_token(request: web.Request) -> tuple[str | None, bool]:
-    """A token that came with the upgrade request, and whether it came as the cookie."""
-    if token := request.query.get("token"):
-        return token, False
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip(), False
-    if cookie := request.cookies.get(SESSION_COOKIE):
-        return cookie, True
-    return None, False
-
-
-async def _watch(request: web.Request, download_id: int | None) -> web.StreamResponse:
-    if max(_watched_id(request) or 0, download_id or 0) > ROW_ID_MAX:
-        raise NotFound("There is nothing at this address.", code="not_found")  # no such row
-    token, cookie = _upgrade_token(request)
-    # 401/403 as JSON, before the upgrade
-    user_id = await _caller(request, token, cookie=cookie) if token else None
-    heartbeat = services_of(request).timing.heartbeat
-    socket = web.WebSocketResponse(heartbeat=heartbeat * 2, max_msg_size=64 * 1024)
-    await socket.prepare(request)
-    try:
-        if not token or user_id is None:
-            token, user_id = await _first_message_token(request, socket)
-        await _stream(request, socket, download_id, token, user_id)
-    except AppError as error:
-        with contextlib.suppress(ConnectionError):  # the client may be gone already
-            detail = {"code": error.code, "message": error.message}
-            await socket.send_json({"type": "error", "error": detail})
-        await socket.close(code=_close_code(error))
-    except ConnectionError:
-        log.debug("A download watcher went away mid-message")
-    finally:
-        await socket.close()
-    return socket
-
-
-def _close_code(error: AppError) -> int:
-    """WebSocket close codes in the application range, mirroring HTTP statuses."""
-    return 4000 + error.status if 400 <= error.status < 600 else 1011
-
-
-async def _first_message_token(
-    request: web.Request, socket: web.WebSocketResponse
-) -> tuple[str, int]:
-    """The token the client sends first, and the user it may watch."""
-    try:
-        message = await asyncio.wait_for(socket.receive(), FIRST_MESSAGE_WAIT)
-    except TimeoutError:
-        raise Unauthorized(
-            'Send your token first: {"token": "…"} (or ?token= in the address).',
-            code="missing_token",
-        ) from None
-    token = ""
-    if message.type == WSMsgType.TEXT:
-        # RecursionError: JSON nested deeper than the parser goes is no token either.
-        with contextlib.suppress(ValueError, AttributeError, RecursionError):
-            token = str(json.loads(message.data).get("token") or "")
-    if not token or text_problem(token) is not None:  # a lone surrogate cannot be hashed
-        raise Unauthorized('The first message must be {"token": "…"}.', code="missing_token")
-    return token, await _caller(request, token, cookie=False)
-
-
-def _dump(view: DownloadView) -> dict[str, Any]:
-    dumped: dict[str, Any] = DownloadOut.of(view).model_dump(mode="json")
-    return dumped
-
-
-async def _stream(
-    request: web.Request,
-    socket: web.WebSocketResponse,
-    download_id: int | None,
-    token: str,
-    user_id: int,
-) -> None:
-    """The snapshot, then changes and progress, until the client goes or may no longer watch.
-    Woken by the event bus; re-reads the database at least every `recheck` seconds anyway (a
-    change made by another process)."""
-    services = services_of(request)
-    downloads, timing = services.downloads, services.timing
-    loop = asyncio.get_running_loop()
-    with signal(services.bus, Topic.DOWNLOADS, user_id=user_id) as changed:
-        views = await downloads.snapshot(user_id, download_id)
-        if download_id is not None and not views:
-            raise NotFound("There is no such download.", code="unknown_download")
-        await socket.send_json({"type": "snapshot", "items": [_dump(v) for v in views]})
-        shown = {v.id: v for v in views}
-        progress_at = dict.fromkeys(shown, loop.time())
-        last_sent = checked = loop.time()
-        reader = asyncio.ensure_future(_read(socket))
-        try:
-            while not reader.done():
-                changed.clear()
-                waiter = asyncio.ensure_future(changed.wait())
-                await asyncio.wait(
-                    {reader, waiter},
-                    timeout=min(timing.recheck, timing.heartbeat),
-                    return_when="FIRST_COMPLETED",
-                )
-                waiter.cancel()
-                if reader.done():
-                    break
-                now = loop.time()
-                if now - checked >= timing.recheck:
-                    await _caller(request, token, cookie=False)  # raises when no longer allowed
-                    checked = now
-                views = await downloads.snapshot(user_id, download_id)
-                for view in views:
-                    before = shown.get(view.id)
-                    if before is None or _state(before) != _state(view):
-                        kind = "change"
-                    elif (
-                        view.bytes_done != before.bytes_done
-                        and now - progress_at.get(view.id, 0) >= timing.progress
-                    ):
-                        kind = "progress"
-                    else:
-                        continue
-                    await socket.send_json({"type": kind, "item": _dump(view)})
-                    shown[view.id], progress_at[view.id], last_sent = view, now, now
-                for gone in set(shown) - {v.id for v in views}:
-                    del shown[gone]
-                    await socket.send_json({"type": "removed", "id": gone})
-                    last_sent = now
-                if now - last_sent >= timing.heartbeat:
-                    await socket.send_json({"type": "heartbeat"})
-                    last_sent = now
-        finally:
-            reader.cancel()
-
-
-def _state(view: DownloadView) -> tuple[object, ...]:
-    return (view.status, view.error, view.file_id, view.restarted, view.size)
-
-
-async def _read(socket: web.WebSocketResponse) -> None:
-    """Answer pings; return when the client closes."""
-    async for message in socket:
-        if message.type == WSMsgType.TEXT:
-            with contextlib.suppress(ValueError, AttributeError, RecursionError):
-                if json.loads(message.data).get("type") == "ping":
-                    await socket.send_json({"type": "pong"})

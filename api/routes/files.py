@@ -3,7 +3,8 @@ and the public download behind a share link.
 
 A share link's GET reserves one download before the response is prepared; once aiohttp has
 decided the response (200 or 206: it serves bytes; 304, 412, 416: it serves none), the
-reservation is kept or given back (the rule is in services/files.py). A HEAD reserves nothing.
+reservation is kept or given back (the rule is in services/storage/files.py). A HEAD reserves
+nothing.
 """
 
 from __future__ import annotations

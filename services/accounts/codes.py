@@ -4,7 +4,7 @@
   HMAC keyed with SECRET_KEY, compared in constant time. The message that carries a code is
   secret: the delivery queue erases it once sent.
 - Every guess reserves its place under each limit *before* it is compared (see
-  services/throttle.py), so parallel guesses cannot exceed them:
+  services/core/throttle.py), so parallel guesses cannot exceed them:
   - `MAX_ATTEMPTS` wrong entries per code;
   - `ADDRESS_FAILURES` wrong entries per client address a day, whatever the account;
   - `ACCOUNT_FAILURES` wrong entries per account a day, for codes asked for over the API.

@@ -120,7 +120,7 @@ class LoginCode(Model):
 class AttemptWindow(Model):
     """How many attempts one key (a login, an address, an account) has taken in its window.
 
-    A slot is reserved atomically before the attempt is evaluated (see services/throttle.py).
+    A slot is reserved atomically before the attempt is evaluated (see services/core/throttle.py).
     """
 
     key = fields.CharField(max_length=120, primary_key=True)

@@ -7,7 +7,7 @@ Two tables keep the state, so a restart loses nothing:
 - `Transfer` is the fetch of one station file's content, shared by everyone who asked for it:
   two people, one file, one transfer. Its partial data lives in the blob store's part file.
 
-`DownloadWorker` claims queued transfers (a guarded UPDATE and a lease renewed every second, so
+`DownloadWorker` claims queued transfers (a guarded UPDATE and a lease renewed every tick, so
 several processes can share the queue and a dead worker's transfer is picked up again), runs at
 most `concurrency` at once and at most a station's `max_connections` per station (the slot is
 shared with polling), fairly between people, and retries connection losses with a growing wait,
@@ -16,7 +16,8 @@ taken while streaming, the part file moved into content-addressed storage, the d
 committed — in that order; then every person waiting gets a file referring to that content.
 
 Pausing or stopping a download stops its transfer only when nobody else still wants it; the
-running worker notices within a second (its lease renewal finds the transfer changed)."""
+running worker stops it at once (a `TRANSFER_STOPPED` event), or within a tick when another
+process paused it (its lease renewal finds the transfer changed)."""
 
 from __future__ import annotations
 

@@ -638,7 +638,7 @@ def main() -> None:
         return
     if shutil.which("curl") is None:
         sys.exit("curl is needed (Debian: apt-get install curl)")
-    from tests.ftp_servers import certificates, vsftpd_server
+    from tests.support.ftp_servers import certificates, vsftpd_server
 
     size = args.size_mib * MIB
     work = Path(tempfile.mkdtemp(prefix="ftpgram-bench-downloads-"))

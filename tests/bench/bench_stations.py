@@ -35,7 +35,7 @@ from services.core.throttle import Throttle
 from services.stations.service import StationService
 from services.storage.blobs import BlobService
 from services.storage.store import LocalBlobStore
-from tests.ftp_servers import certificates, vsftpd_server
+from tests.support.ftp_servers import certificates, vsftpd_server
 
 
 class Silent:

@@ -28,7 +28,7 @@ from pathlib import Path
 from services.accounts.auth import AuthService
 from services.core import db
 from services.core.models import User
-from tests.ftp_servers import free_port
+from tests.support.ftp_servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -133,7 +133,9 @@ def main() -> None:
     )
     token = asyncio.run(make_token(f"sqlite://{data / 'ftpgram.sqlite3'}"))
     fake = subprocess.Popen(
-        [python, "-m", "tests.telegram_fake", str(tg_port)], cwd=ROOT, stdout=subprocess.DEVNULL
+        [python, "-m", "tests.support.telegram_fake", str(tg_port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
     )
     server = subprocess.Popen([python, "-m", "ftpgram", "run"], env=env, cwd=work)
     nginx = None

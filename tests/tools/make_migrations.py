@@ -23,7 +23,7 @@ from pathlib import Path
 from aerich import Command
 
 from services.core import db
-from tests.pg import temporary_cluster
+from tests.support.pg import temporary_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 

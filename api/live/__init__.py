@@ -1,0 +1,1 @@
+"""Live views over WebSocket: state pushed to clients as the event bus reports changes."""
