@@ -20,9 +20,9 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.commands import commands_for, menu_languages
-from bot.handlers import get_routers
 from bot.i18n import UserLocaleMiddleware, create_i18n
 from bot.middlewares import UserMiddleware
+from bot.routers import get_routers
 from services.container import Services
 from services.core.settings import Settings
 

@@ -8,7 +8,11 @@ import contextlib
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from bot import keyboards, texts
+from bot.accounts import keyboards as account_keyboards
+from bot.accounts import texts as account_texts
+from bot.downloads import texts as download_texts
+from bot.stations import keyboards as station_keyboards
+from bot.stations import texts as station_texts
 from services.accounts.codes import SIGN_IN
 from services.accounts.users import UserView
 from services.core.errors import Conflict
@@ -31,55 +35,55 @@ class BotNotifier:
     ) -> None:
         with self.i18n.context(), self.i18n.use_locale(user.language):
             if purpose == SIGN_IN:
-                text = texts.login_code(code, minutes)
+                text = account_texts.login_code(code, minutes)
             else:
-                text = texts.bot_token_code(code, minutes)
+                text = account_texts.bot_token_code(code, minutes)
         await self.delivery.enqueue(user.id, text, secret=True)
 
     async def announce_new_user(self, admin: UserView, user: UserView) -> int | None:
         with self.i18n.context(), self.i18n.use_locale(admin.language):
-            text = texts.new_user_notice(user)
-            markup = _markup(keyboards.new_user_decision(user))
+            text = account_texts.new_user_notice(user)
+            markup = _markup(account_keyboards.new_user_decision(user))
         message = await self.delivery.enqueue(admin.id, text, reply_markup=markup)
         return message.id
 
     async def announce_waiting_users(self, admin: UserView, count: int) -> None:
         with self.i18n.context(), self.i18n.use_locale(admin.language):
-            text = texts.waiting_users_notice(count)
+            text = account_texts.waiting_users_notice(count)
         await self.delivery.enqueue(admin.id, text)
 
     async def update_new_user_notice(
         self, admin: UserView, message_id: int, user: UserView, actor: UserView | None
     ) -> None:
         with self.i18n.context(), self.i18n.use_locale(admin.language):
-            text = texts.decided_notice(user, actor)
+            text = account_texts.decided_notice(user, actor)
         with contextlib.suppress(Conflict):  # being sent right now, or gone from the chat
             await self.delivery.edit(message_id, text)
 
     async def account_changed(self, user: UserView) -> None:
         with self.i18n.context(), self.i18n.use_locale(user.language):
-            text = texts.account_changed(user)
+            text = account_texts.account_changed(user)
         await self.delivery.enqueue(user.id, text)
 
     async def announce_station_files(
         self, user: UserView, station: StationView, *, count: int, total_size: int, names: list[str]
     ) -> None:
         with self.i18n.context(), self.i18n.use_locale(user.language):
-            text = texts.station_announcement(station, count, total_size, names)
-            markup = _markup(keyboards.station_announcement(station.id))
+            text = station_texts.station_announcement(station, count, total_size, names)
+            markup = _markup(station_keyboards.station_announcement(station.id))
         await self.delivery.enqueue(user.id, text, reply_markup=markup)
 
     async def station_health_changed(self, admin: UserView, station: StationView) -> None:
         with self.i18n.context(), self.i18n.use_locale(admin.language):
-            text = texts.station_health(station)
+            text = station_texts.station_health(station)
         await self.delivery.enqueue(admin.id, text)
 
     async def download_finished(self, user: UserView, download: DownloadView) -> None:
         with self.i18n.context(), self.i18n.use_locale(user.language):
-            text = texts.download_finished(download)
+            text = download_texts.download_finished(download)
         await self.delivery.enqueue(user.id, text)
 
     async def download_failed(self, user: UserView, download: DownloadView) -> None:
         with self.i18n.context(), self.i18n.use_locale(user.language):
-            text = texts.download_failed(download)
+            text = download_texts.download_failed(download)
         await self.delivery.enqueue(user.id, text)

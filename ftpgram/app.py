@@ -14,8 +14,8 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramU
 from aiohttp import web
 
 from api.app import create_app
-from bot.boards import DownloadBoards
 from bot.commands import menu_button
+from bot.downloads.boards import DownloadBoards
 from bot.factory import (
     BotProbe,
     add_webhook_route,

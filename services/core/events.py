@@ -28,6 +28,7 @@ class Topic(StrEnum):
     QUEUE = "queue"  # transfers may be due: a worker should look at the queue now
     TRANSFER_STOPPED = "transfer_stopped"  # transfer `subject` must stop where it runs
     STATIONS = "stations"  # station settings changed: polling jobs follow
+    MESSAGES = "messages"  # a message to a person was queued: the sender looks now
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from services.downloads.views import ACTIVE, Board, utcnow
 
 class DownloadBoardService:
     """Each chat's live downloads message (its "board"): which message it is, when it may be
-    edited next, and what it shows. The bot edge renders and edits (bot/boards.py)."""
+    edited next, and what it shows. The bot edge renders and edits (bot/downloads/boards.py)."""
 
     async def set_board(self, user_id: int, message_id: int, page: int, digest: str) -> None:
         """Make `message_id` the chat's live downloads message (replacing an earlier one)."""

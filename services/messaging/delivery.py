@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from tortoise.expressions import F
 
 from services.core.errors import Conflict, NotFound
+from services.core.events import Event, EventBus, Topic
 from services.core.models import BotToken, Message, MessageOrigin, MessageStatus, User
 from services.messaging.telegram_text import render, split
 from services.storage.blobs import BlobService
@@ -174,16 +175,17 @@ class _Pacer:
 
 
 class DeliveryService:
-    def __init__(self, *, gateway: TelegramGateway, blobs: BlobService) -> None:
+    def __init__(self, *, gateway: TelegramGateway, blobs: BlobService, bus: EventBus) -> None:
         self._gateway = gateway
         self._blobs = blobs
+        self._bus = bus
+        self._unsubscribe: Callable[[], None] | None = None
         self._wake = asyncio.Event()
         self._pacer = _Pacer(GLOBAL_RATE, CHAT_INTERVAL)
         self._inflight: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self.on_sent: Callable[[MessageView], Awaitable[None]] | None = None
 
     # ---- queueing ----------------------------------------------------------------------
 
@@ -223,7 +225,7 @@ class DeliveryService:
             next_attempt_at=now,
             created_at=now,
         )
-        self._wake.set()
+        self._bus.publish(Event(Topic.MESSAGES))  # the sender, wherever it runs, looks now
         return MessageView.of(row)
 
     async def get(self, message_id: int) -> MessageView:
@@ -305,10 +307,14 @@ class DeliveryService:
 
     def start(self) -> None:
         self._stopping = False
+        self._unsubscribe = self._bus.subscribe(Topic.MESSAGES, lambda _: self._wake.set())
         self._task = asyncio.create_task(self._run(), name="delivery")
 
     async def stop(self) -> None:
         self._stopping = True
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         self._wake.set()
         if self._task is not None:
             task, self._task = self._task, None
@@ -448,8 +454,6 @@ class DeliveryService:
         await User.filter(id=row.user_id, unreachable_at__not_isnull=True).update(
             unreachable_at=None
         )
-        if self.on_sent is not None:
-            await self.on_sent(MessageView.of(await Message.get(id=row.id)))
 
     async def _retry(
         self, row: Message, sent_ids: list[int], delay: float, error: str, *, count: bool

@@ -14,7 +14,7 @@ from aiogram.filters.callback_data import CallbackData
 
 from bot import callbacks
 from bot.callbacks import ALL_CALLBACKS
-from bot.keyboards import BULK_MEDIA
+from bot.files.keyboards import BULK_MEDIA
 from services.ftp.client import NAME_ENCODINGS, TLS_MODES
 
 # The largest id the database hands out (IntField: signed 32 bits); pages and days are smaller.

@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from api.web.texts import TEXTS, error_text, texts
-from bot import texts as bot_texts
+from bot.common import texts as bot_texts
 from bot.i18n import create_i18n
 from services.accounts.users import language_from_telegram
 from services.core.errors import AppError, PayloadTooLarge, QuotaExceeded

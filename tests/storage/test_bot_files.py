@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from bot.telegram_files import download_limit, send_limit
+from bot.files.telegram_files import download_limit, send_limit
 from ftpgram.app import Application
 from services.core.models import ShareLink, StoredFile, User
 from services.core.settings import Settings, load_settings

@@ -1,6 +1,6 @@
 """Downloads in the bot: ⬇ beside a file of /files downloads it; /downloads lists your downloads
 with pause, start, stop (⏹) and remove, and stays current as the chat's live downloads message
-(`bot.boards`). Active users only (router filter)."""
+(`bot.downloads.boards`). Active users only (router filter)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
-from bot import texts
-from bot.boards import digest, downloads_page, render
 from bot.callbacks import DownloadAction, DownloadCallback, DownloadRequestCallback
+from bot.common import texts as common
+from bot.downloads import texts
+from bot.downloads.boards import digest, downloads_page, render
 from bot.filters import ActiveUser
 from services.accounts.users import UserView
 from services.container import Services
@@ -63,7 +64,7 @@ async def download_action(
         alert = False
     except AppError as error:
         # The list may be out of date (another device, the worker): say why, show it as it is.
-        note, alert = texts.error(error), True
+        note, alert = common.error(error), True
     listing = await downloads_page(services, user, callback_data.page)
     text, markup = render(listing)
     message = query.message

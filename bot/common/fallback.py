@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
-from bot import texts
+from bot.common import texts
 from services.accounts.users import UserView
 
 

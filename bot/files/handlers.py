@@ -19,11 +19,11 @@ from aiogram.types import (
     Message,
 )
 
-from bot import keyboards, texts
 from bot.callbacks import FileAction, FileCallback
+from bot.files import keyboards, texts
+from bot.files.telegram_files import download_limit, send_limit, telegram_reader
 from bot.filters import ActiveUser
 from bot.states import FileForm
-from bot.telegram_files import download_limit, send_limit, telegram_reader
 from services.accounts.users import UserView
 from services.container import Services
 from services.storage.files import FileFilter, FilePage

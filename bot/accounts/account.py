@@ -17,8 +17,9 @@ from aiogram.types import (
     TelegramObject,
 )
 
-from bot import keyboards, texts
+from bot.accounts import keyboards, texts
 from bot.callbacks import AccountAction, AccountCallback
+from bot.common import texts as common
 from bot.states import CredentialsForm
 from services.accounts.passwords import login_problem, password_problem
 from services.accounts.users import UserView
@@ -114,7 +115,7 @@ async def receive_password(
         await services.accounts.set_credentials(user.id, login=login, password=password)
     except Conflict as taken:
         await state.set_state(CredentialsForm.login)
-        await message.answer(texts.error(taken) + "\n" + texts.ask_login())
+        await message.answer(common.error(taken) + "\n" + texts.ask_login())
         return
     await state.clear()
     await message.answer(texts.credentials_saved(login))

@@ -8,7 +8,7 @@ from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ErrorEvent
 
-from bot import texts
+from bot.common import texts
 from services.core.errors import AppError
 
 log = logging.getLogger(__name__)

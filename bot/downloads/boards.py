@@ -31,7 +31,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from bot import keyboards, texts
+from bot.downloads import keyboards, texts
 from services.accounts.users import UserView
 from services.container import Services
 from services.core.errors import NotFound

@@ -11,8 +11,9 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
-from bot import keyboards, texts
+from bot.accounts import keyboards, texts
 from bot.callbacks import BotTokenAction, BotTokenCallback
+from bot.common import texts as common
 from bot.filters import ActiveUser
 from bot.states import BotTokenForm
 from services.accounts.users import UserView
@@ -48,7 +49,7 @@ async def token_action(
                 await query.message.edit_text(
                     texts.bot_tokens(items), reply_markup=keyboards.bot_tokens(items)
                 )
-    await query.answer(texts.done() if action is BotTokenAction.REVOKE else None)
+    await query.answer(common.done() if action is BotTokenAction.REVOKE else None)
 
 
 async def receive_label(

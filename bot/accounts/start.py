@@ -10,8 +10,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, Message
 from aiogram.utils.i18n import I18n
 
-from bot import texts
+from bot.accounts import texts
 from bot.commands import commands_for
+from bot.common import texts as common
 from services.accounts.users import UserView
 from services.container import Services
 
@@ -48,7 +49,7 @@ async def cancel(message: Message, state: FSMContext) -> None:
         await message.answer(texts.nothing_to_cancel())
         return
     await state.clear()
-    await message.answer(texts.cancelled())
+    await message.answer(common.cancelled())
 
 
 def create_router() -> Router:

@@ -16,7 +16,6 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 
-from bot import keyboards, texts
 from bot.callbacks import (
     StationAdminAction,
     StationAdminCallback,
@@ -24,8 +23,10 @@ from bot.callbacks import (
     StationWizardAction,
     StationWizardCallback,
 )
+from bot.common import texts as common
 from bot.filters import AdminUser
 from bot.states import StationEditForm, StationWizard
+from bot.stations import keyboards, texts
 from services.accounts.users import UserView
 from services.container import Services
 from services.core.errors import Conflict, InvalidInput
@@ -96,7 +97,7 @@ async def station_action(
     elif action in (StationAdminAction.ENABLE, StationAdminAction.DISABLE):
         await stations.update(user, station_id, {"enabled": action is StationAdminAction.ENABLE})
         await _show_card(query, services, station_id, page)
-        note = texts.done()
+        note = common.done()
     elif action is StationAdminAction.POLL:
         station = await stations.get(station_id)
         # A poll may take long; the button is answered first and the result comes as a message.
@@ -104,7 +105,7 @@ async def station_action(
         try:
             result = await stations.poll(station_id)
         except Conflict as running:
-            await bot.send_message(chat, texts.error(running))
+            await bot.send_message(chat, common.error(running))
             return
         await bot.send_message(chat, texts.poll_result(station, result))
         await _show_card(query, services, station_id, page)
@@ -144,7 +145,7 @@ async def station_action(
         await _edit(
             query, texts.station_edit_menu(updated), keyboards.station_edit_menu(updated, page)
         )
-        note = texts.done()
+        note = common.done()
     elif action is StationAdminAction.DELETE:
         station = await stations.get(station_id)
         await _edit(
@@ -217,7 +218,7 @@ async def receive_station_value(
     updated = await services.stations.update(user, station_id, _edit_fields(field, text))
     await state.clear()
     await message.answer(
-        texts.done() + "\n\n" + await _card(services, updated),
+        common.done() + "\n\n" + await _card(services, updated),
         reply_markup=keyboards.station_card(updated),
     )
 
@@ -343,12 +344,12 @@ async def save_anyway(
     station = await services.stations.create(user, _wizard_fields(await state.get_data()))
     await state.clear()
     await _edit(query, texts.station_added(station, None), keyboards.station_opened(station))
-    await query.answer(texts.done())
+    await query.answer(common.done())
 
 
 async def cancel_wizard(query: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
-    await _edit(query, texts.cancelled(), None)
+    await _edit(query, common.cancelled(), None)
     await query.answer()
 
 

@@ -1,6 +1,6 @@
 """Stations for their users: /stations chooses the stations you follow; /files lists the files on
 them, newest first, filtered by station or to new ones, and marks them seen. Each listed file has
-a ⬇ button, handled with the downloads (`bot.handlers.downloads`). Active users only (router
+a ⬇ button, handled with the downloads (`bot.downloads.handlers`). Active users only (router
 filter)."""
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 
-from bot import keyboards, texts
 from bot.callbacks import (
     StationChoiceAction,
     StationChoiceCallback,
     StationFilesAction,
     StationFilesCallback,
 )
+from bot.common import texts as common
 from bot.filters import ActiveUser
+from bot.stations import keyboards, texts
 from services.accounts.users import UserView
 from services.container import Services
 from services.stations.views import StationFileFilter
@@ -57,7 +58,7 @@ async def change_choice(
     if action is StationChoiceAction.SAVE:
         followed = await services.stations.follow(user, chosen)
         await _edit(query, texts.stations_followed(followed), None)
-        await query.answer(texts.done())
+        await query.answer(common.done())
         return
     items = await services.stations.stations_for(user)
     if action is StationChoiceAction.TOGGLE:

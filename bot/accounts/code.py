@@ -6,17 +6,17 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot import texts
+from bot.common import texts as common
 from services.accounts.users import UserView
 from services.container import Services
 
 
 async def send_code(message: Message, services: Services, user: UserView | None) -> None:
     if user is None:
-        await message.answer(texts.not_registered())
+        await message.answer(common.not_registered())
         return
     if not user.is_active:
-        await message.answer(texts.not_active())
+        await message.answer(common.not_active())
         return
     # The code arrives as its own message through the notifier, the same path the API uses.
     await services.codes.request(user)

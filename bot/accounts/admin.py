@@ -6,8 +6,9 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
-from bot import keyboards, texts
+from bot.accounts import keyboards, texts
 from bot.callbacks import NOTICE_PAGE, UserAdminAction, UserAdminCallback
+from bot.common import texts as common
 from bot.filters import AdminUser
 from services.accounts.users import UserView
 from services.container import Services
@@ -84,7 +85,7 @@ async def act_on_user(
     ):
         await _show_user(query, services, target_id, page)
     await query.answer(
-        texts.done()
+        common.done()
         if action not in (UserAdminAction.LIST, UserAdminAction.OPEN, UserAdminAction.DELETE)
         else None
     )

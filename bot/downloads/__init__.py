@@ -1,0 +1,2 @@
+"""Downloads in the bot: ⬇ in /files and /downloads (`handlers`), the live downloads message
+(`boards`); their texts and keyboards."""
