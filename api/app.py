@@ -14,6 +14,7 @@ from api.live.downloads import add_websocket_routes
 from api.openapi import add_routes, build_openapi
 from api.routes import route_tables
 from api.routes.docs import add_docs_routes
+from api.routes.files import settle_file_responses
 from api.web import add_web_routes, page_errors, page_headers
 from services.accounts.audit import set_origin
 from services.container import Services
@@ -65,6 +66,7 @@ def create_app(services: Services) -> web.Application:
         handler_args={"max_line_size": MAX_REQUEST_LINE},
     )
     app[SERVICES] = services
+    app.on_response_prepare.append(settle_file_responses)
     tables = [*route_tables(), *compat_route_tables()]
     add_routes(app, tables)
     add_websocket_routes(app)

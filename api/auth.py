@@ -3,8 +3,8 @@ handler runs, so no route can forget the check.
 
 Credentials: `Authorization: Bearer <token>`, or the same token in the `ftpgram_session` cookie
 (HttpOnly, SameSite=Lax, set by the web pages). Cookie-authenticated requests that change state
-must come from our own origin (CSRF). That includes the few GET routes the seeds define to change
-something (seed 000's `select_station`): SameSite=Lax sends the cookie along with a link another
+must come from our own origin (CSRF). That includes the few older GET routes that change
+something (`/api/v1/users/select_station/`): SameSite=Lax sends the cookie along with a link another
 site shows, so such a GET is taken with the cookie only when the browser says it came from one of
 our own pages (`Sec-Fetch-Site: same-origin`, or our `Origin`).
 """

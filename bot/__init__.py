@@ -5,8 +5,9 @@ One folder per feature, each with its handlers (a router per module), `texts.py`
 
 - `accounts/`  — /start, /help, /cancel; /code; /account; /tokens (bot tokens); /admin (users);
 - `files/`     — files sent to the bot, /myfiles, /stats; `telegram_files` (Bot API limits);
-- `stations/`  — /stations and /files (`stations`); /stations_admin and the wizard (`admin`);
-- `downloads/` — ⬇ in /files, /downloads; `boards` (the live downloads message);
+- `stations/`  — /stations and /station_files (`stations`); /stations_admin and the wizard
+                 (`admin`);
+- `downloads/` — ⬇ in /station_files, /downloads; `boards` (the live downloads message);
 - `common/`    — what features share: texts (formatting, plain answers, errors), keyboard bits,
                  and the `errors` and `fallback` routers.
 

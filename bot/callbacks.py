@@ -94,7 +94,8 @@ class StationFilesAction(StrEnum):
 
 
 class StationFilesCallback(CallbackData, prefix="sf"):
-    """A page of `/files`: station files, for one station (0: all followed) or only new ones."""
+    """A page of `/station_files`: station files, for one station (0: all followed) or only new
+    ones."""
 
     station_id: int = 0
     page: int = 1
@@ -169,7 +170,7 @@ class StationWizardCallback(CallbackData, prefix="sw"):
 
 
 class DownloadRequestCallback(CallbackData, prefix="dr"):
-    """⬇ beside a file of `/files`: download that station file."""
+    """⬇ beside a file of `/station_files`: download that station file."""
 
     station_file_id: int
 

@@ -13,7 +13,7 @@ USER_COMMANDS = [
     ("start", __("Register or see where you stand")),
     ("code", __("A one-time code for the web and the API")),
     ("stations", __("Choose the stations you follow")),
-    ("files", __("Files on your stations")),
+    ("station_files", __("Files on your stations")),
     ("downloads", __("Your downloads from the stations")),
     ("myfiles", __("Your stored files")),
     ("stats", __("How your storage is used")),

@@ -6,9 +6,9 @@
 4. `accounts.account`  — /account and its form: registered users;
 5. `files.handlers`    — files sent to the bot, /myfiles, /stats: active users;
    `accounts.tokens`   — /tokens, bot tokens for external apps: active users;
-   `stations.stations` — /stations (the stations you follow), /files (the files on them): active
-                         users;
-   `downloads.handlers` — ⬇ in /files, /downloads and its buttons: active users;
+   `stations.stations` — /stations (the stations you follow), /station_files (the files on
+                         them): active users;
+   `downloads.handlers` — ⬇ in /station_files, /downloads and its buttons: active users;
 6. `accounts.admin`    — /admin and decisions about users: administrators (router filter);
    `stations.admin`    — /stations_admin and the add-station wizard: administrators;
 7. `common.fallback`   — last: anything no other router took.

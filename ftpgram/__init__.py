@@ -1,9 +1,11 @@
-"""ftpgram's command line. It dispatches before importing anything heavy, so the client starts
-at once and the server's modules load only for the server's commands.
+"""ftpgram: a Telegram-first file gateway for satellite receiving stations.
 
     ftpgram run       start the bot, the HTTP API and the scheduler in one process
     ftpgram migrate   apply the database migrations and exit
     ftpgram client    the command-line client of a running server (client/)
+
+The command line dispatches before importing anything heavy: the client starts at once, and the
+server's modules load only for the server's commands.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
@@ -68,6 +68,7 @@ class Application:
         self.probe: BotProbe | None = None
         self.downloads: DownloadWorker | None = None
         self.boards: DownloadBoards | None = None
+        self._unschedule: Callable[[], None] | None = None
 
     @property
     def port(self) -> int:
@@ -135,7 +136,7 @@ class Application:
         self.downloads.start()
         self.boards = DownloadBoards(bot, services, i18n)
         self.boards.start()
-        schedule_jobs(self.scheduler, services)
+        self._unschedule = schedule_jobs(self.scheduler, services)
         self.scheduler.start()
 
         app = create_app(services)
@@ -237,6 +238,9 @@ class Application:
             await runner.cleanup()
 
     async def _stop_scheduler(self) -> None:
+        if self._unschedule is not None:
+            self._unschedule()
+            self._unschedule = None
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 

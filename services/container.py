@@ -77,7 +77,7 @@ def build_services(
     audit = AuditService()
     throttle = Throttle()
     blobs = BlobService(LocalBlobStore(settings.storage))
-    delivery = DeliveryService(gateway=gateway, blobs=blobs, bus=bus)
+    delivery = DeliveryService(gateway=gateway, blobs=blobs, bus=bus, look=timing.sender_look)
     notifier = notifier_factory(delivery)
     users = UserService(
         admin_ids=settings.admin_ids,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -124,9 +125,10 @@ class StationJobs:
         self.scheduler.add_job(self.sync, id="stations-sync-now", replace_existing=True)
 
 
-def schedule_jobs(scheduler: AsyncIOScheduler, services: Services) -> None:
+def schedule_jobs(scheduler: AsyncIOScheduler, services: Services) -> Callable[[], None]:
+    """Add every job; returns the function that stops following station changes."""
     jobs = StationJobs(scheduler, services)
-    services.bus.subscribe(Topic.STATIONS, lambda _: jobs.sync_soon())
+    unsubscribe = services.bus.subscribe(Topic.STATIONS, lambda _: jobs.sync_soon())
     scheduler.add_job(
         jobs.sync,
         "interval",
@@ -153,3 +155,4 @@ def schedule_jobs(scheduler: AsyncIOScheduler, services: Services) -> None:
             id=prune.__name__.replace("_", "-"),
             replace_existing=True,
         )
+    return unsubscribe

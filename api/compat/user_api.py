@@ -135,7 +135,7 @@ async def sign_in(request: web.Request) -> web.Response:
     services = services_of(request)
     user = await services.accounts.sign_in(body.login, body.psw)
     # The label users see in their token list, as it has always been.
-    token = await services.auth.issue_token(user.id, "seed 004 sign-in")
+    token = await services.auth.issue_token(user.id, "sign-in (/api/auth/)")
     return respond(UserApiToken(access_token=token))
 
 

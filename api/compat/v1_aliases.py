@@ -129,7 +129,7 @@ class StationFromUrl(BaseModel):
 )
 async def add_new_ftp_server(request: web.Request) -> web.Response:
     body = await read_body(request, StationFromUrl)
-    station = await services_of(request).stations.create_from_seed(
+    station = await services_of(request).stations.create_from_form(
         user_of(request),
         url=body.url,
         login=body.login,

@@ -20,9 +20,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import weakref
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from api.auth import SESSION_COOKIE, allowed_origins
 from api.keys import services_of
@@ -37,7 +38,21 @@ log = logging.getLogger(__name__)
 FIRST_MESSAGE_WAIT = 10.0
 
 
+# The open watchers, closed when the server shuts down: otherwise aiohttp waits for them (up to
+# its shutdown timeout) and a stopping process would keep its transfers' leases meanwhile.
+Sockets = weakref.WeakSet[web.WebSocketResponse]
+SOCKETS: web.AppKey[Sockets] = web.AppKey("live_sockets")
+
+
+async def _close_sockets(app: web.Application) -> None:
+    sockets: Sockets = app[SOCKETS]
+    for socket in list(sockets):
+        await socket.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
+
+
 def add_websocket_routes(app: web.Application) -> None:
+    app[SOCKETS] = Sockets()
+    app.on_shutdown.append(_close_sockets)
     for path, handler in (
         (DOWNLOADS + "live", watch_all),
         (DOWNLOAD + "live", watch_one),
@@ -102,6 +117,7 @@ async def _watch(request: web.Request, download_id: int | None) -> web.StreamRes
     heartbeat = services_of(request).timing.heartbeat
     socket = web.WebSocketResponse(heartbeat=heartbeat * 2, max_msg_size=64 * 1024)
     await socket.prepare(request)
+    request.app[SOCKETS].add(socket)
     try:
         if not token or user_id is None:
             token, user_id = await _first_message_token(request, socket)
@@ -157,8 +173,11 @@ async def _stream(
     user_id: int,
 ) -> None:
     """The snapshot, then changes and progress, until the client goes or may no longer watch.
-    Woken by the event bus; re-reads the database at least every `recheck` seconds anyway (a
-    change made by another process)."""
+
+    Woken by the event bus, the watcher re-reads at once after a quiet spell, and at most every
+    `progress` seconds while events keep coming (each running transfer reports every tick), so
+    many transfers cost one read per interval, not one per transfer. Every `recheck` seconds it
+    checks the caller's access again and re-reads anyway (a change made by another process)."""
     services = services_of(request)
     downloads, timing = services.downloads, services.timing
     loop = asyncio.get_running_loop()
@@ -169,47 +188,74 @@ async def _stream(
         await socket.send_json({"type": "snapshot", "items": [_dump(v) for v in views]})
         shown = {v.id: v for v in views}
         progress_at = dict.fromkeys(shown, loop.time())
-        last_sent = checked = loop.time()
+        last_sent = checked = last_read = loop.time()
         reader = asyncio.ensure_future(_read(socket))
         try:
             while not reader.done():
-                changed.clear()
-                waiter = asyncio.ensure_future(changed.wait())
+                now = loop.time()
+                deadline = min(checked + timing.recheck, last_sent + timing.heartbeat)
+                waiting: set[asyncio.Future[Any]] = {reader}
+                if changed.is_set():  # a change is waiting for its turn to be read
+                    deadline = min(deadline, last_read + timing.progress)
+                else:
+                    waiting.add(asyncio.ensure_future(changed.wait()))
                 await asyncio.wait(
-                    {reader, waiter},
-                    timeout=min(timing.recheck, timing.heartbeat),
-                    return_when="FIRST_COMPLETED",
+                    waiting, timeout=max(0.0, deadline - now), return_when="FIRST_COMPLETED"
                 )
-                waiter.cancel()
+                for waiter in waiting - {reader}:
+                    waiter.cancel()
                 if reader.done():
                     break
                 now = loop.time()
-                if now - checked >= timing.recheck:
+                recheck = now - checked >= timing.recheck
+                if recheck:
                     await _caller(request, token, cookie=False)  # raises when no longer allowed
                     checked = now
-                views = await downloads.snapshot(user_id, download_id)
-                for view in views:
-                    before = shown.get(view.id)
-                    if before is None or _state(before) != _state(view):
-                        kind = "change"
-                    elif (
-                        view.bytes_done != before.bytes_done
-                        and now - progress_at.get(view.id, 0) >= timing.progress
-                    ):
-                        kind = "progress"
-                    else:
-                        continue
-                    await socket.send_json({"type": kind, "item": _dump(view)})
-                    shown[view.id], progress_at[view.id], last_sent = view, now, now
-                for gone in set(shown) - {v.id for v in views}:
-                    del shown[gone]
-                    await socket.send_json({"type": "removed", "id": gone})
-                    last_sent = now
+                if recheck or (changed.is_set() and now - last_read >= timing.progress):
+                    changed.clear()  # before reading: an event during the read is not lost
+                    views = await downloads.snapshot(user_id, download_id)
+                    last_read = now
+                    last_sent = (
+                        await _send_differences(
+                            socket, views, shown, progress_at, now, timing.progress
+                        )
+                        or last_sent
+                    )
                 if now - last_sent >= timing.heartbeat:
                     await socket.send_json({"type": "heartbeat"})
                     last_sent = now
         finally:
             reader.cancel()
+
+
+async def _send_differences(
+    socket: web.WebSocketResponse,
+    views: list[DownloadView],
+    shown: dict[int, DownloadView],
+    progress_at: dict[int, float],
+    now: float,
+    progress_every: float,
+) -> float | None:
+    """Send what changed since `shown` (which it updates); the time it sent, or None."""
+    sent = None
+    for view in views:
+        before = shown.get(view.id)
+        if before is None or _state(before) != _state(view):
+            kind = "change"
+        elif (
+            view.bytes_done != before.bytes_done
+            and now - progress_at.get(view.id, 0) >= progress_every
+        ):
+            kind = "progress"
+        else:
+            continue
+        await socket.send_json({"type": kind, "item": _dump(view)})
+        shown[view.id], progress_at[view.id], sent = view, now, now
+    for gone in set(shown) - {v.id for v in views}:
+        del shown[gone]
+        await socket.send_json({"type": "removed", "id": gone})
+        sent = now
+    return sent
 
 
 def _state(view: DownloadView) -> tuple[object, ...]:

@@ -22,10 +22,6 @@ log = logging.getLogger(__name__)
 routes = RouteTable(tag="downloads")
 DOWNLOADS = "/api/v1/downloads/"
 DOWNLOAD = r"/api/v1/downloads/{download_id:\d{1,18}}/"
-# The watcher's rhythm comes from `Services.timing`: progress at most every `progress` seconds;
-# the token checked again every `recheck` seconds (a revoked token, a deactivated account or a
-# lost admin flag ends the stream, close code 4401 / 4403, within that time); a heartbeat after
-# `heartbeat` seconds of silence.
 
 
 class DownloadOut(BaseModel):

@@ -185,21 +185,36 @@ class StoredFileResponse(web.FileResponse):
             },
         )
         self._on_done = on_done
+        self._settled = False
+
+    async def settle(self, request: web.BaseRequest) -> None:
+        """Keep or give back the reservation, once. Runs from the app's `on_response_prepare`
+        signal — the status is decided, the headers not yet sent — so a client that got a 304
+        or a 416 never sees the download still counted; and after `prepare` as a fallback."""
+        if self._on_done is None or self._settled:
+            return
+        self._settled = True
+        # aiohttp sets the status before the first byte: 200 and 206 began sending the content
+        # (even when the client left meanwhile), any other status sent none.
+        served = request.method == "GET" and self.status in (200, 206)
+        # A client that leaves may get the handler cancelled (handler_cancellation): the
+        # bookkeeping finishes all the same.
+        done = asyncio.ensure_future(self._on_done(served))
+        _AFTER_RESPONSES.add(done)
+        done.add_done_callback(_AFTER_RESPONSES.discard)
+        await asyncio.shield(done)
 
     async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
         try:
             return await super().prepare(request)
         finally:
-            if self._on_done is not None:
-                # aiohttp sets the status before the first byte: 200 and 206 began sending the
-                # content (even when the client left meanwhile), any other status sent none.
-                served = request.method == "GET" and self.status in (200, 206)
-                # A client that leaves may get the handler cancelled (handler_cancellation):
-                # the bookkeeping finishes all the same.
-                done = asyncio.ensure_future(self._on_done(served))
-                _AFTER_RESPONSES.add(done)
-                done.add_done_callback(_AFTER_RESPONSES.discard)
-                await asyncio.shield(done)
+            await self.settle(request)
+
+
+async def settle_file_responses(request: web.Request, response: web.StreamResponse) -> None:
+    """`on_response_prepare`: settle a share link's reservation before the headers go out."""
+    if isinstance(response, StoredFileResponse):
+        await response.settle(request)
 
 
 def _stored(

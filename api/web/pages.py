@@ -267,7 +267,7 @@ async def register(request: web.Request) -> web.StreamResponse:
 
 
 def _form_name(service_name: str) -> str:
-    """The form calls the login `username`, as seed 003 does."""
+    """The form calls the login `username`, as the older form routes do."""
     return "username" if service_name == "login" else service_name
 
 

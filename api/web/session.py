@@ -5,8 +5,9 @@ for form posts that sign people in.
 Cross-site request forgery: every state-changing request that a cookie authenticates must carry
 an `Origin` of our own (`api.auth`; browsers send `Origin` with every POST, PUT, PATCH and DELETE,
 and a request without one is refused). Sign-in forms carry no session yet, so they are checked
-here: a foreign `Origin` is refused, none (curl, scripts) is allowed. The one unsafe GET, seed 003's
-`/logout`, signs out only when `Sec-Fetch-Site` does not say the request came from another site.
+here: a foreign `Origin` is refused, none (curl, scripts) is allowed. The one unsafe GET, the
+older `/logout`, signs out only when `Sec-Fetch-Site` does not say the request came from another
+site.
 """
 
 from __future__ import annotations

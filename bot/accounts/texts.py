@@ -53,7 +53,7 @@ def help_text(user: UserView | None) -> str:
         _("/account — your account and API tokens"),
         _("/tokens — bot tokens for apps that send you messages"),
         _("/stations — choose the stations you follow"),
-        _("/files — files on your stations"),
+        _("/station_files — files on your stations"),
         _("/downloads — your downloads from the stations: progress, pause, start, stop"),
         _("/myfiles — your stored files; send me a file to store it"),
         _("/stats — how your storage is used"),

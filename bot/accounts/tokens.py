@@ -1,5 +1,5 @@
-"""/tokens: bot tokens for external apps (create with a label, list, revoke) and seed 004's code
-for creating one on the web. Active users only (router filter)."""
+"""/tokens: bot tokens for external apps (create with a label, list, revoke) and the code for
+creating one on the web. Active users only (router filter)."""
 
 from __future__ import annotations
 

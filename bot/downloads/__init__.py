@@ -1,2 +1,2 @@
-"""Downloads in the bot: ⬇ in /files and /downloads (`handlers`), the live downloads message
+"""Downloads in the bot: ⬇ in /station_files and /downloads (`handlers`), the live downloads message
 (`boards`); their texts and keyboards."""

@@ -1,6 +1,6 @@
-"""Downloads in the bot: ⬇ beside a file of /files downloads it; /downloads lists your downloads
-with pause, start, stop (⏹) and remove, and stays current as the chat's live downloads message
-(`bot.downloads.boards`). Active users only (router filter)."""
+"""Downloads in the bot: ⬇ beside a file of /station_files downloads it; /downloads lists your
+downloads with pause, start, stop (⏹) and remove, and stays current as the chat's live downloads
+message (`bot.downloads.boards`). Active users only (router filter)."""
 
 from __future__ import annotations
 

@@ -128,8 +128,8 @@ def _download_item(number: int, download: DownloadView) -> str:
 def download_list(page: DownloadPage) -> str:
     if page.total == 0:
         return _(
-            "You have no downloads. Open /files and press ⬇ beside a file to download it from "
-            "its station."
+            "You have no downloads. Open /station_files and press ⬇ beside a file to download it "
+            "from its station."
         )
     pages = max(1, -(-page.total // page.per_page))
     header = _("Your downloads: {total} (page {page} of {pages})").format(

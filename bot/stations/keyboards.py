@@ -1,5 +1,5 @@
-"""Inline keyboards of stations: /stations, /files and the announcements, /stations_admin and the
-add-station wizard."""
+"""Inline keyboards of stations: /stations, /station_files and the announcements,
+/stations_admin and the add-station wizard."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def chosen_stations(markup: InlineKeyboardMarkup | None) -> set[int]:
     return chosen
 
 
-# ---- /files (station files) ----------------------------------------------------------------------
+# ---- /station_files -----------------------------------------------------------------------------
 
 
 def station_files(page: StationFilePage, station_id: int, only_new: bool) -> InlineKeyboardMarkup:

@@ -1,7 +1,7 @@
-"""Stations for their users: /stations chooses the stations you follow; /files lists the files on
-them, newest first, filtered by station or to new ones, and marks them seen. Each listed file has
-a ⬇ button, handled with the downloads (`bot.downloads.handlers`). Active users only (router
-filter)."""
+"""Stations for their users: /stations chooses the stations you follow; /station_files lists the
+files on them, newest first, filtered by station or to new ones, and marks them seen. Each
+listed file has a ⬇ button, handled with the downloads (`bot.downloads.handlers`). Active users
+only (router filter). /files, its first name, still works."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ async def change_choice(
     await query.answer()
 
 
-# ---- /files ----------------------------------------------------------------------------------
+# ---- /station_files -----------------------------------------------------------------------------
 
 
 async def _file_list(
@@ -134,7 +134,8 @@ def create_router() -> Router:
     router.message.filter(ActiveUser())
     router.callback_query.filter(ActiveUser())
     router.message.register(choose_stations, Command("stations"))
-    router.message.register(list_station_files, Command("files"))
+    # /station_files was its first name; it keeps working for those used to it.
+    router.message.register(list_station_files, Command("station_files", "files"))
     router.callback_query.register(change_choice, StationChoiceCallback.filter())
     router.callback_query.register(station_files_action, StationFilesCallback.filter())
     return router

@@ -1,5 +1,5 @@
-"""Texts of stations: /stations and /files with the announcements of new files; /stations_admin,
-the health notices, the add-station wizard and editing a station."""
+"""Texts of stations: /stations and /station_files with the announcements of new files;
+/stations_admin, the health notices, the add-station wizard and editing a station."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def stations_followed(stations: list[StationView]) -> str:
     if not stations:
         return _("You follow no stations now, so you get no announcements. /stations to choose.")
     names = ", ".join(f"<b>{escape(s.name)}</b>" for s in stations)
-    return _("You follow: {names}. Their files: /files").format(names=names)
+    return _("You follow: {names}. Their files: /station_files").format(names=names)
 
 
 def no_followed_stations() -> str:

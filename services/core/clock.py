@@ -27,6 +27,9 @@ class Timing:
     # The download worker: how often running transfers record progress and renew their lease,
     # and how often the queue is read without a wake-up.
     worker_tick: float = 1.0
+    # The delivery queue's sender: how often the queue is read without a wake-up (retries coming
+    # due, messages queued by another process).
+    sender_look: float = 0.5
 
 
 PRODUCTION = Timing()

@@ -14,6 +14,8 @@ from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import get_current_context
 
+from services.core.errors import ConfigError
+
 APP = "models"
 MODEL_MODULES = ["services.core.models", "aerich.models"]
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -61,12 +63,13 @@ async def migrate(database_url: str) -> list[str]:
     # Imported here: aerich pulls in its CLI machinery, which only this path needs.
     from aerich import Command
 
+    location = migrations_location(database_url)
+    if not location.is_dir():  # an install without the migrations would create no tables
+        raise ConfigError(f"The database migrations are missing: {location} is not a folder.")
     config = tortoise_config(database_url)
     if not Tortoise.is_inited():
         await connect(database_url)
-    command = Command(
-        tortoise_config=config, app=APP, location=str(migrations_location(database_url))
-    )
+    command = Command(tortoise_config=config, app=APP, location=str(location))
     await command.init()
     applied: list[str] = await command.upgrade(run_in_transaction=True)
     return applied

@@ -1,7 +1,8 @@
 """The event bus: one stream of "something changed" events inside a process.
 
-Publishers (the download worker and requests, station settings, delivery) say what changed;
-subscribers (the worker, the scheduler, the WebSocket hub, the Telegram live messages) react. An
+Publishers (the download requests and worker, station settings, the delivery queue) say what
+changed; subscribers (the worker, the scheduler, the delivery queue's sender, each WebSocket
+watcher, the Telegram live messages) react. An
 event carries ids only, never state: the database stays the source of truth, and a subscriber
 re-reads it when woken — and now and then without a wake-up, so a change it missed (made by
 another process, or published while it was busy) still shows.

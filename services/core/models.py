@@ -211,7 +211,7 @@ class ShareLink(Model):
 
 
 class Avatar(Model):
-    """A profile picture (seed 001): the square crop and its thumbnails are the user's files
+    """A profile picture: the square crop and its thumbnails are the user's files
     with source "avatar", so they are deduplicated and counted like any other file."""
 
     id = fields.IntField(primary_key=True)
@@ -251,7 +251,7 @@ class AvatarThumbnail(Model):
 
 
 class BotToken(Model):
-    """A token an external app uses to send messages to the token's owner (seed 004)."""
+    """A token an external app uses to send messages to the token's owner."""
 
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(

@@ -310,7 +310,7 @@ class DownloadService:
         row = await self._own(user, download_id)
         if row.status in HOLDING:
             raise Conflict(
-                "This download has not finished; stop it first (down).", code="download_active"
+                "This download has not finished; cancel it first.", code="download_active"
             )
         if row.file_id is not None:
             await self._delete_file(row)

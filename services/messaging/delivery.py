@@ -175,8 +175,12 @@ class _Pacer:
 
 
 class DeliveryService:
-    def __init__(self, *, gateway: TelegramGateway, blobs: BlobService, bus: EventBus) -> None:
+    def __init__(
+        self, *, gateway: TelegramGateway, blobs: BlobService, bus: EventBus, look: float = 0.5
+    ) -> None:
         self._gateway = gateway
+        # Without a wake-up, the queue is read this often (retries coming due, other processes).
+        self._look = look
         self._blobs = blobs
         self._bus = bus
         self._unsubscribe: Callable[[], None] | None = None
@@ -335,7 +339,7 @@ class DeliveryService:
             if not sent_any and not self._stopping:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=0.5)
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._look)
 
     async def _round(self) -> bool:
         now = datetime.now(UTC)

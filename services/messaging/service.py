@@ -1,4 +1,4 @@
-"""The messaging gateway (seed 004): bot tokens, and messages external apps send to a token's
+"""The messaging gateway: bot tokens, and messages external apps send to a token's
 owner through the bot.
 
 A bot token opens exactly one thing: sending messages to its owner. It is stored as a SHA-256,

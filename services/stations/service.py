@@ -144,10 +144,11 @@ class StationService:
         self._changed()
         return StationView.of(row)
 
-    async def create_from_seed(
+    async def create_from_form(
         self, actor: UserView, *, url: str, login: str, pwd: str, is_ssl: bool, name: str | None
     ) -> StationView:
-        """Seed 000's body: `url` ftp:// or ftps://; `is_ssl` asks for explicit TLS on ftp://."""
+        """The older add-station form (`/api/v1/admin/add_new_ftp_server/`): `url` ftp:// or
+        ftps://; `is_ssl` asks for explicit TLS on ftp://."""
         fields = parse_station_url(url)
         fields["login"] = login or fields.get("login", "anonymous")
         fields["password"] = pwd or fields.get("password", "")

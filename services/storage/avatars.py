@@ -1,4 +1,4 @@
-"""Avatars (seed 001): a square crop of an uploaded picture and its thumbnails, with Pillow.
+"""Avatars: a square crop of an uploaded picture and its thumbnails, with Pillow.
 
 The crop is 1536×1536 from the centre when the picture is larger, otherwise a square on its
 smaller side; the original format is kept. Thumbnails are named `{size}_{filename}.{ext}`.

@@ -502,7 +502,7 @@ class FileService:
         )
 
     async def newest_named(self, user: UserView, name: str) -> FileView:
-        """The user's newest file with exactly this name (seed 003's download by name)."""
+        """The user's newest file with exactly this name (for `/download/{filename}`)."""
         row = (
             await self._query(user.id, FileFilter())
             .filter(name=name)

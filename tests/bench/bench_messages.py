@@ -28,7 +28,7 @@ import aiohttp
 from services.core import db
 from services.core.models import BotToken, User
 from services.messaging.service import TOKEN_PREFIX, _hash
-from tests.support.ftp_servers import free_port
+from tests.support.net import free_port
 from tests.support.telegram_fake import FakeTelegram
 
 GLOBAL_LIMIT = 30

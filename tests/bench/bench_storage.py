@@ -28,7 +28,7 @@ from pathlib import Path
 from services.accounts.auth import AuthService
 from services.core import db
 from services.core.models import User
-from tests.support.ftp_servers import free_port
+from tests.support.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

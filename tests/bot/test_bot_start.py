@@ -69,7 +69,7 @@ async def test_command_menu_is_set_in_both_languages_and_per_chat(
         "start",
         "code",
         "stations",
-        "files",
+        "station_files",
         "downloads",
         "myfiles",
         "stats",

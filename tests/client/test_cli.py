@@ -16,7 +16,6 @@ import io
 import json
 import os
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from services.core.models import StoredFile, UploadSession, User
 from tests.support.data import MIB, blob
 from tests.support.ftp_servers import Certificates, vsftpd_server
 from tests.support.messages import code_in
+from tests.support.net import free_port
 from tests.support.paths import ROOT
 from tests.support.people import make_user
 from tests.support.stations import station_files
@@ -148,12 +148,6 @@ async def signed_in(services: Services, user: UserView, api_url: str) -> dict[st
     """Environment for a client logged in through the environment instead of the file."""
     token = await services.auth.issue_token(user.id, "test")
     return client_env(FTPGRAM_SERVER=api_url, FTPGRAM_TOKEN=token)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def wait_for(check: Callable[[], Any], timeout: float = 30) -> Any:

@@ -1,9 +1,10 @@
 """Downloads in the bot, driven as users through the fake Telegram server, against real FTP
 servers on 127.0.0.1 and the application's own download worker and live-message loop.
 
-⬇ in /files, the /downloads list with its buttons, the one live message per chat (edited while a
-download moves, at most every 5 seconds, patient with Telegram's flood answers), Russian texts,
-and a refusal for lack of space. The application's scheduler is paused: every poll is the test's.
+⬇ in /station_files, the /downloads list with its buttons, the one live message per chat (edited
+while a download moves, at most every `Timing.live_edit`, patient with Telegram's flood answers),
+Russian texts, and a refusal for lack of space. The application's scheduler is paused: every
+poll is the test's.
 """
 
 from __future__ import annotations
@@ -65,8 +66,8 @@ async def press_and_read(
 
 
 async def download_from_files(telegram: FakeTelegram, user: TgUser, name: str) -> str:
-    """/files, then ⬇ beside `name`; the answer to the press."""
-    await telegram.send_text(user, "/files")
+    """/station_files, then ⬇ beside `name`; the answer to the press."""
+    await telegram.send_text(user, "/station_files")
     listing = await telegram.expect_message(user.id)
     return await press_and_read(telegram, user, listing, name)
 
@@ -148,7 +149,7 @@ async def test_the_download_button_in_files_brings_the_file_and_says_so_once(
         await following(
             services, alice_view, endpoint, {"scenes/pass 1.bin": data, "other.bin": b"o" * 10}
         )
-        await telegram.send_text(alice, "/files")
+        await telegram.send_text(alice, "/files")  # its first name still answers
         listing = await telegram.expect_message(alice.id)
         assert listing.button("⬇").get("callback_data")
         assert {"other.bin", "pass 1.bin"} <= {
@@ -193,7 +194,7 @@ async def test_downloads_are_listed_newest_first_five_a_page(
         await following(
             services, bob_view, endpoint, {name: blob(1000, n) for n, name in enumerate(names)}
         )
-        await telegram.send_text(bob, "/files")
+        await telegram.send_text(bob, "/station_files")
         listing = await telegram.expect_message(bob.id)
         for name in names:
             assert (await press_and_read(telegram, bob, listing, name)).startswith("Queued:")
@@ -365,7 +366,7 @@ async def test_a_download_that_does_not_fit_is_refused_in_plain_words(
     await services.users.set_quota(gina_view.id, 2048, actor=admin)
     async with aioftp_server(ftp_root) as endpoint:
         await following(services, gina_view, endpoint, {"wide.bin": blob(10 * 1024, seed=9)})
-        await telegram.send_text(gina, "/files")
+        await telegram.send_text(gina, "/station_files")
         listing = await telegram.expect_message(gina.id)
         query = await telegram.press(gina, listing, "wide.bin")
         answer = await telegram.expect_callback_answer(query)

@@ -16,10 +16,12 @@ from aiohttp.test_utils import TestClient
 
 from services.accounts.users import UserView
 from services.container import Services
+from services.core.events import Event
 from tests.support.data import MIB, blob
 from tests.support.ftp_servers import Certificates, vsftpd_server
 from tests.support.people import bearer, make_user
 from tests.support.stations import station_files
+from tests.support.timing import FAST
 
 Client = TestClient[web.Request, web.Application]
 Json = dict[str, Any]
@@ -282,9 +284,14 @@ async def test_a_watcher_whose_access_ends_is_cut_off(
     async with client.ws_connect(f"/api/v1/downloads/live/?user_id={bob.id}") as ws:
         await ws.send_json({"token": bob_token})
         assert (await receive(ws))["type"] == "snapshot"
+        revoked = time.monotonic()
         await services.auth.revoke_presented(bob_token)
+        # A change of his downloads just before the re-check is due does not postpone it.
+        await asyncio.sleep(FAST.recheck * 0.9)
+        services.bus.publish(Event.downloads([bob.id]))
         error = await receive(ws, timeout=10)
         assert error["error"]["code"] == "invalid_token"
+        assert time.monotonic() - revoked <= FAST.recheck + 0.3
         await ws.receive(timeout=5)
         assert ws.close_code == 4401
 

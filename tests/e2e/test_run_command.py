@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.support.ftp_servers import free_port
+from tests.support.net import free_port
 from tests.support.telegram_fake import FakeTelegram
 
 

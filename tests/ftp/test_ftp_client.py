@@ -94,7 +94,7 @@ async def test_wrong_password_is_a_login_error(ftp_root: Path, certs: Certificat
 
 
 async def test_closed_port_is_unreachable() -> None:
-    from tests.support.ftp_servers import free_port
+    from tests.support.net import free_port
 
     with pytest.raises(FtpError) as caught:
         await log_in(FtpTarget(host="127.0.0.1", port=free_port(), timeout=5))

@@ -24,7 +24,7 @@ def chromium_path() -> str:
     found = shutil.which("chromium")
     if found is None:
         raise RuntimeError(
-            "chromium is not installed (Debian: apt-get install chromium, as .ci/run does)"
+            "chromium is not installed (Debian: apt-get install chromium, as .ci/setup does)"
         )
     return found
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from services.container import Services
 from services.core.models import Download, StoredFile
-from services.downloads.views import DownloadView
+from services.downloads.views import DownloadView, part_key
 
 
 async def stored(services: Services, download: DownloadView) -> bytes:
@@ -21,4 +21,4 @@ async def part_of(services: Services, download_id: int) -> Path:
     """Where the transfer behind a download writes before the file is whole."""
     transfer_id = (await Download.get(id=download_id)).transfer_id
     assert transfer_id is not None
-    return services.files.store.part_path(f"transfer-{transfer_id}")
+    return services.files.store.part_path(part_key(transfer_id))

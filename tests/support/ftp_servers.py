@@ -29,6 +29,8 @@ from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler, ThrottledDTPHandler, TLS_FTPHandler
 from pyftpdlib.servers import ThreadedFTPServer
 
+from tests.support.net import free_port
+
 Tls = Literal["none", "explicit", "implicit"]
 LOGIN = "station"
 PASSWORD = "s3cret-Pass"
@@ -73,12 +75,6 @@ def certificates() -> Iterator[Certificates]:
             extra.write_to_path(str(cert_file), append=True)
         server.private_key_pem.write_to_path(str(key_file))
         yield Certificates(ca, ca_file, cert_file, key_file)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # ---- aioftp ----------------------------------------------------------------------------------

@@ -10,12 +10,13 @@ import contextlib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.net import free_port
 
 
 def find_bin(name: str) -> str:
@@ -27,14 +28,8 @@ def find_bin(name: str) -> str:
         return str(candidates[0])
     raise RuntimeError(
         f"PostgreSQL's {name} was not found; install the server (Debian: apt-get install "
-        "postgresql), as .ci/run does"
+        "postgresql), as .ci/setup does"
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass(frozen=True)
