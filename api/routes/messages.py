@@ -12,6 +12,7 @@ from api.keys import BOT_TOKEN_KEY, services_of, user_of
 from api.openapi import RouteTable, multipart_parts, read_body, read_query, respond, validate
 from api.schemas import Page, PageQuery
 from services.core.errors import InvalidInput
+from services.core.models import MessageKind
 from services.messaging.delivery import MessageView
 from services.messaging.service import BotTokenView, NewBotToken
 from services.storage.store import IncomingFile
@@ -119,8 +120,8 @@ async def _form(request: web.Request) -> tuple[MessageIn, str, IncomingFile | No
             elif part.name:
                 value = await part.read(limit=MAX_FORM_FIELD, decode=True)
                 fields[part.name] = value.decode("utf-8", "replace")
-        kind = fields.pop("type", "document" if incoming else "text").lower()
-        if kind not in ("text", "document", "photo"):
+        kind = fields.pop("type", MessageKind.DOCUMENT if incoming else MessageKind.TEXT).lower()
+        if kind not in tuple(MessageKind):
             raise InvalidInput("Unknown message type.", fields={"type": "Text, Document or Photo"})
         for flag in ("silent", "disable_link_preview"):
             if flag in fields:

@@ -47,6 +47,12 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
 
 
+class MessageKind(StrEnum):
+    TEXT = "text"
+    DOCUMENT = "document"
+    PHOTO = "photo"
+
+
 class MessageOrigin(StrEnum):
     APP = "app"  # sent by an app with a bot token, kept as history
     SERVICE = "service"  # ftpgram's own notices (codes, admin notices), never listed

@@ -28,7 +28,14 @@ from tortoise.expressions import F
 
 from services.core.errors import Conflict, NotFound
 from services.core.events import Event, EventBus, Topic
-from services.core.models import BotToken, Message, MessageOrigin, MessageStatus, User
+from services.core.models import (
+    BotToken,
+    Message,
+    MessageKind,
+    MessageOrigin,
+    MessageStatus,
+    User,
+)
 from services.messaging.telegram_text import render, split
 from services.storage.blobs import BlobService
 
@@ -204,7 +211,7 @@ class DeliveryService:
         disable_link_preview: bool = True,
         reply_markup: dict[str, Any] | None = None,
         bot_token_id: int | None = None,
-        kind: str = "text",
+        kind: str = MessageKind.TEXT,
         attachment: tuple[str, str, int] | None = None,
         origin: MessageOrigin = MessageOrigin.SERVICE,
         secret: bool = False,
@@ -267,7 +274,7 @@ class DeliveryService:
                 text=text, format=fmt, reply_markup=reply_markup
             )
             return await self.get(message_id)
-        if row.status != MessageStatus.SENT or row.kind != "text":
+        if row.status != MessageStatus.SENT or row.kind != MessageKind.TEXT:
             raise Conflict("This message cannot be edited now.", code="not_editable")
         html = split(render(text, fmt, row.title))
         user = await User.get(id=row.user_id)
@@ -391,7 +398,7 @@ class DeliveryService:
     async def _send_parts(self, row: Message, chat: int) -> None:
         sent_ids: list[int] = list(row.telegram_message_ids or [])
         try:
-            if row.kind == "text":
+            if row.kind == MessageKind.TEXT:
                 parts = split(render(row.text, row.format, row.title))
                 for index, part in enumerate(parts):
                     if index < len(sent_ids):

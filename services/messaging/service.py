@@ -26,7 +26,7 @@ from services.core.errors import (
     RateLimited,
     Unauthorized,
 )
-from services.core.models import BotToken, MessageOrigin, User
+from services.core.models import BotToken, MessageKind, MessageOrigin, User
 from services.messaging.delivery import DeliveryService, MessageView
 from services.storage.blobs import BlobService
 from services.storage.files import clean_name
@@ -34,7 +34,7 @@ from services.storage.store import IncomingFile, quota_error, size_error
 
 TOKEN_PREFIX = "ftb_"
 FORMATS = ("plain", "markdown", "html")
-KINDS = ("text", "document", "photo")
+KINDS = tuple(MessageKind)
 MAX_TEXT = 64 * 1024
 MAX_DOCUMENT = 50 * 1000 * 1000
 MAX_PHOTO = 10 * 1000 * 1000
@@ -207,7 +207,7 @@ class MessagingService:
         title: str = "",
         silent: bool = False,
         disable_link_preview: bool = False,
-        kind: str = "text",
+        kind: str = MessageKind.TEXT,
         attachment: tuple[IncomingFile, str] | None = None,
     ) -> MessageView:
         """Queue a message from an app to the token's owner."""
@@ -215,7 +215,7 @@ class MessagingService:
             raise InvalidInput("Unknown format.", fields={"format": " | ".join(FORMATS)})
         if kind not in KINDS:
             raise InvalidInput("Unknown message type.", fields={"type": " | ".join(KINDS)})
-        if kind == "text" and not text.strip():
+        if kind == MessageKind.TEXT and not text.strip():
             raise InvalidInput("The message is empty.", fields={"text": "must not be empty"})
         if len(text) > MAX_TEXT:
             raise InvalidInput(
@@ -249,7 +249,7 @@ class MessagingService:
             return await queue()
         incoming, name = attachment
         name = clean_name(name)
-        limit = MAX_PHOTO if kind == "photo" else MAX_DOCUMENT
+        limit = MAX_PHOTO if kind == MessageKind.PHOTO else MAX_DOCUMENT
         if incoming.size > limit:
             raise size_error(limit)(incoming.size)
         sha256 = await incoming.finish()
