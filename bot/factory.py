@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot.commands import commands_for, menu_languages
 from bot.i18n import UserLocaleMiddleware, create_i18n
-from bot.middlewares import UserMiddleware
+from bot.middlewares import UpdatesInFlight, UserMiddleware
 from bot.routers import get_routers
 from services.container import Services
 from services.core.settings import Settings
@@ -41,9 +41,14 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
+IN_FLIGHT = "updates_in_flight"  # the dispatcher's `UpdatesInFlight`
+
+
 def create_dispatcher(services: Services, i18n: I18n | None = None) -> Dispatcher:
     i18n = i18n or create_i18n()
     dispatcher = Dispatcher(services=services, i18n=i18n)
+    dispatcher[IN_FLIGHT] = in_flight = UpdatesInFlight()
+    dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(UserMiddleware())
     UserLocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*get_routers())

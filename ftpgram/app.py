@@ -17,6 +17,7 @@ from api.app import create_app
 from bot.commands import menu_button
 from bot.downloads.boards import DownloadBoards
 from bot.factory import (
+    IN_FLIGHT,
     BotProbe,
     add_webhook_route,
     create_bot,
@@ -27,6 +28,7 @@ from bot.factory import (
 )
 from bot.gateway import BotGateway
 from bot.i18n import create_i18n
+from bot.middlewares import UpdatesInFlight
 from bot.notifier import BotNotifier
 from services.container import Services, build_services
 from services.core import db
@@ -202,6 +204,7 @@ class Application:
         steps = [
             self._stop_polling,
             self._stop_http,
+            self._finish_updates,
             self._stop_scheduler,
             self._stop_boards,
             self._stop_downloads,
@@ -231,6 +234,14 @@ class Application:
         if not done:
             task.cancel()
             await asyncio.wait({task})
+
+    async def _finish_updates(self) -> None:
+        """Updates already in hand are handled to the end before the bot's session closes."""
+        if self.dispatcher is None:
+            return
+        in_flight: UpdatesInFlight = self.dispatcher[IN_FLIGHT]
+        if not await in_flight.wait_idle(STOP_TIMEOUT):
+            log.warning("Stopping with Telegram updates still being handled")
 
     async def _stop_http(self) -> None:
         if self.runner is not None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+
+import pytest
 
 from ftpgram.app import Application
 from services.core.models import User
@@ -154,3 +157,21 @@ async def test_stop_right_after_start_does_not_hang(settings: Settings) -> None:
     app = Application(settings)
     await app.start()
     await asyncio.wait_for(app.stop(), 15)
+
+
+async def test_a_stop_lets_an_update_in_hand_finish(
+    settings: Settings, telegram: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SIGTERM right after /start was answered: the handler still sets the chat's menu on a slow
+    link, instead of failing on the bot's closed session."""
+    app = Application(settings)
+    await app.start()
+    try:
+        telegram.slow_down("setMyCommands", 1.0)
+        user = telegram.user(1102, "Late")
+        await telegram.send_text(user, "/start")
+        await telegram.expect_message(user.id)
+    finally:
+        await app.stop()
+    assert (f'{{"chat_id": {user.id}, "type": "chat"}}', "") in telegram.commands
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

@@ -183,6 +183,7 @@ class FakeTelegram:
         self._read: dict[int, int] = defaultdict(int)
         self._changed = asyncio.Condition()
         self._failures: dict[str, list[_Failure]] = defaultdict(list)
+        self._delays: dict[str, float] = {}
         self._runner: web.AppRunner | None = None
         self._closing = False
         # Bots may only write to people who wrote to them first.
@@ -228,6 +229,8 @@ class FakeTelegram:
         params = await self._params(request)
         self.calls.append((method, params))
         await self._notify()
+        if delay := self._delays.get(method):
+            await asyncio.sleep(delay)
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
             return web.json_response(
@@ -316,6 +319,10 @@ class FakeTelegram:
             self._failures[method].append(
                 _Failure(code, description, retry_after if code == 429 else None)
             )
+
+    def slow_down(self, method: str, seconds: float) -> None:
+        """Answer every later call of `method` only after `seconds` (a slow link)."""
+        self._delays[method] = seconds
 
     def enforce_limits(self, per_second: int = 30, chat_interval: float = 1.0) -> None:
         """Answer 429 like Telegram when the bot sends more than `per_second` messages in any
