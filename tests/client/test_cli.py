@@ -358,8 +358,9 @@ async def test_a_killed_upload_continues_from_the_servers_offset(
             return part.exists() and part.stat().st_size >= 2 * MIB
 
         await wait_for(well_under_way, timeout=60)
-        assert process.returncode is None  # still uploading: the kill below ends it
+        still_uploading = process.returncode is None  # the kill below ends it
         process.send_signal(signal.SIGKILL)
+        assert still_uploading
     # -SIGKILL; asyncio's child watcher reports 255 on the rare occasion it loses the status.
     assert process.returncode in (-signal.SIGKILL, 255)
 
