@@ -128,12 +128,9 @@ def build_services(
         stations=stations,
         downloads=DownloadService(
             stations=stations,
-            users=users,
             completion=Completion(
                 files=files, users=users, notifier=notifier, store=blobs.store, bus=bus
             ),
-            store=blobs.store,
-            bus=bus,
         ),
         boards=DownloadBoardService(),
         uploads=UploadService(files=files, users=users),

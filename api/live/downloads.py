@@ -215,12 +215,10 @@ async def _stream(
                     changed.clear()  # before reading: an event during the read is not lost
                     views = await downloads.snapshot(user_id, download_id)
                     last_read = now
-                    last_sent = (
-                        await _send_differences(
-                            socket, views, shown, progress_at, now, timing.progress
-                        )
-                        or last_sent
-                    )
+                    if await _send_differences(
+                        socket, views, shown, progress_at, now, timing.progress
+                    ):
+                        last_sent = now
                 if now - last_sent >= timing.heartbeat:
                     await socket.send_json({"type": "heartbeat"})
                     last_sent = now
@@ -235,9 +233,9 @@ async def _send_differences(
     progress_at: dict[int, float],
     now: float,
     progress_every: float,
-) -> float | None:
-    """Send what changed since `shown` (which it updates); the time it sent, or None."""
-    sent = None
+) -> bool:
+    """Send what changed since `shown` (which it updates); whether anything was sent."""
+    sent = False
     for view in views:
         before = shown.get(view.id)
         if before is None or _state(before) != _state(view):
@@ -250,11 +248,11 @@ async def _send_differences(
         else:
             continue
         await socket.send_json({"type": kind, "item": _dump(view)})
-        shown[view.id], progress_at[view.id], sent = view, now, now
+        shown[view.id], progress_at[view.id], sent = view, now, True
     for gone in set(shown) - {v.id for v in views}:
         del shown[gone]
         await socket.send_json({"type": "removed", "id": gone})
-        sent = now
+        sent = True
     return sent
 
 

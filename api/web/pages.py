@@ -30,9 +30,10 @@ from api.web.session import (
     wants_html,
     wants_json,
 )
-from api.web.texts import error_text, texts
+from api.web.texts import texts
 from services.accounts.users import UserView
 from services.core.errors import AppError, InvalidInput
+from services.core.i18n import error_text
 
 MAX_FORM_FIELD = 64 * 1024  # sign-in and registration fields are short
 

@@ -25,9 +25,10 @@ from api.web.session import (
     session_user,
     wants_html,
 )
-from api.web.texts import error_text, texts
+from api.web.texts import texts
 from services.accounts.users import UserView
 from services.core.errors import AppError, RateLimited, Unauthorized
+from services.core.i18n import error_text
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent

@@ -19,7 +19,6 @@ from services.core.i18n import (
     Text,
     translate,
 )
-from services.core.i18n import error_text as _error_text
 
 # key: English msgid, or (context, msgid) where the same English needs another translation.
 TEXTS: dict[str, Text] = {
@@ -298,8 +297,3 @@ def texts(language: str) -> dict[str, str]:
     words.update({f"err_{code}": translate(language, text) for code, text in ERROR_TEXTS.items()})
     words.update({key: translate(language, text) for key, text in ERROR_DETAILS.items()})
     return words
-
-
-def error_text(language: str, code: str, message: str) -> str:
-    """An API error in the page's language when we know its code, else its own message."""
-    return _error_text(language, code, message)

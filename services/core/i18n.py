@@ -58,8 +58,10 @@ def languages() -> tuple[str, ...]:
     )
 
 
+@cache
 def compile_catalog(language: str) -> bytes:
-    """The `.mo` form of one language's `.po` source."""
+    """The `.mo` form of one language's `.po` source (compiled once per process: the bot and
+    the pages, and every bot a process builds, share it)."""
     with catalog_path(language).open("rb") as handle:
         catalog = read_po(handle, locale=language, domain=DOMAIN)
     compiled = io.BytesIO()

@@ -12,9 +12,9 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from services.accounts.users import UserService, UserView
+from services.accounts.users import UserView
 from services.core.errors import Conflict, Forbidden, InvalidInput, NotFound, QuotaExceeded
-from services.core.events import Event, EventBus, Topic
+from services.core.events import Event, Topic
 from services.core.models import (
     Download,
     DownloadStatus,
@@ -39,7 +39,7 @@ from services.downloads.views import (
 )
 from services.stations.service import StationService
 from services.storage.files import clean_name
-from services.storage.store import BlobStore, quota_error
+from services.storage.store import quota_error
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +48,14 @@ class DownloadService:
     """The rules of downloads as people use them: ask for a station file, list, pause, start,
     stop (deleting what was fetched) and remove."""
 
-    def __init__(
-        self,
-        *,
-        stations: StationService,
-        users: UserService,
-        completion: Completion,
-        store: BlobStore,
-        bus: EventBus,
-    ) -> None:
+    def __init__(self, *, stations: StationService, completion: Completion) -> None:
         self.stations = stations
-        self.users = users
         self.completion = completion
+        # The people, files, disk and bus the downloads end in: the completion's own.
+        self.users = completion.users
         self.files = completion.files
-        self.store = store
-        self.bus = bus
+        self.store = completion.store
+        self.bus = completion.bus
 
     # ---- views ---------------------------------------------------------------------------
 

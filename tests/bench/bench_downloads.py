@@ -282,9 +282,7 @@ async def ftpgram_child(port: int, work: Path) -> None:
             settle_seconds=0,
         )
         completion = Completion(files=files, users=users, notifier=notifier, store=store, bus=bus)
-        downloads = DownloadService(
-            stations=stations, users=users, completion=completion, store=store, bus=bus
-        )
+        downloads = DownloadService(stations=stations, completion=completion)
         user = UserView.of(await User.create(full_name="Bench", is_admin=True, is_active=True))
         station = await stations.create(
             user,

@@ -10,12 +10,19 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from api.web.texts import TEXTS, error_text, texts
+from api.web.texts import TEXTS, texts
 from bot.common import texts as bot_texts
 from bot.i18n import create_i18n
 from services.accounts.users import language_from_telegram
 from services.core.errors import AppError, PayloadTooLarge, QuotaExceeded
-from services.core.i18n import ERROR_TEXTS, QUOTA_NEEDS, TOO_LARGE, catalog_path, languages
+from services.core.i18n import (
+    ERROR_TEXTS,
+    QUOTA_NEEDS,
+    TOO_LARGE,
+    catalog_path,
+    error_text,
+    languages,
+)
 from tests.support.paths import ROOT
 
 BOT_DIR = ROOT / "bot"

@@ -11,11 +11,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from babel.messages.pofile import read_po
 
-from api.web.texts import ERROR_DETAILS, TEXTS, error_text, texts
+from api.web.texts import ERROR_DETAILS, TEXTS, texts
 from bot.common import texts as bot_texts
 from bot.i18n import create_i18n
 from services.core.errors import NotFound
-from services.core.i18n import ERROR_TEXTS, catalog_path
+from services.core.i18n import ERROR_TEXTS, catalog_path, error_text
 from services.downloads.views import STATUSES
 from services.storage.files import MEDIA_TYPES
 from tests.support.paths import ROOT
