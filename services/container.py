@@ -26,6 +26,9 @@ from services.downloads.ports import DownloadNotifier
 from services.downloads.requests import DownloadService
 from services.messaging.delivery import DeliveryService, TelegramGateway
 from services.messaging.service import MessagingService, RateLimit
+from services.passes.orbits import TleSource
+from services.passes.ports import PassNotifier
+from services.passes.service import PassRules, PassService
 from services.stations.ports import StationNotifier
 from services.stations.service import StationService
 from services.storage.avatars import AvatarService
@@ -35,7 +38,7 @@ from services.storage.store import LocalBlobStore
 from services.storage.uploads import UploadService
 
 
-class Notifier(AccountNotifier, StationNotifier, DownloadNotifier, Protocol):
+class Notifier(AccountNotifier, StationNotifier, PassNotifier, DownloadNotifier, Protocol):
     """Every notice the capabilities send; the bot edge implements it (`bot.notifier`)."""
 
 
@@ -54,6 +57,7 @@ class Services:
     logs: LogService
     health: HealthService
     stations: StationService
+    passes: PassService
     downloads: DownloadService
     boards: DownloadBoardService
     uploads: UploadService
@@ -93,12 +97,22 @@ def build_services(
     files = FileService(
         blobs=blobs, users=users, max_upload=int(settings.max_upload), secret=settings.secret
     )
+    passes = PassService(
+        notifier=notifier,
+        users=users,
+        audit=audit,
+        tles=TleSource(
+            file=settings.tle_file, url=settings.tle_url, cache=settings.data_dir / "tle.txt"
+        ),
+        rules=PassRules(settings.pass_tolerance, settings.pass_quiet, settings.pass_missed_after),
+    )
     stations = StationService(
         secret=settings.secret,
         notifier=notifier,
         audit=audit,
         users=users,
         bus=bus,
+        passes=passes,
         ca_file=settings.station_ca_file,
         timeout=settings.station_timeout,
         poll_timeout=settings.station_poll_timeout,
@@ -126,8 +140,10 @@ def build_services(
         logs=LogService(),
         health=HealthService(bot=bot_probe, scheduler=scheduler_probe),
         stations=stations,
+        passes=passes,
         downloads=DownloadService(
             stations=stations,
+            passes=passes,
             completion=Completion(
                 files=files, users=users, notifier=notifier, store=blobs.store, bus=bus
             ),

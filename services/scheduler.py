@@ -17,6 +17,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from services.container import Services
+from services.core.errors import AppError
 from services.core.events import Topic
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,25 @@ async def prune_uploads(services: Services) -> None:
 
 async def prune_attempts(services: Services) -> None:
     await services.throttle.prune()
+
+
+async def prune_expected(services: Services) -> None:
+    await services.passes.prune_expected(services.settings.log_retention_days)
+
+
+async def predict_passes(services: Services) -> None:
+    """Fresh orbital elements (a URL is fetched at most daily), then the passes they predict
+    over every located station; a failed download keeps the elements there were."""
+    passes = services.passes
+    try:
+        await passes.tles.refresh(datetime.now(UTC))
+    except AppError as error:
+        log.warning("Orbital elements were not refreshed: %s", error.message)
+    await passes.refresh_expected(datetime.now(UTC))
+
+
+async def check_missed_passes(services: Services) -> None:
+    await services.passes.check_missed(datetime.now(UTC))
 
 
 async def poll_station(services: Services, station_id: int) -> None:
@@ -145,6 +165,7 @@ def schedule_jobs(scheduler: AsyncIOScheduler, services: Services) -> Callable[[
         (prune_messages, 6),
         (prune_uploads, 1),
         (prune_attempts, 1),
+        (prune_expected, 6),
     ):
         scheduler.add_job(
             prune,
@@ -155,4 +176,24 @@ def schedule_jobs(scheduler: AsyncIOScheduler, services: Services) -> Callable[[
             id=prune.__name__.replace("_", "-"),
             replace_existing=True,
         )
+    # Predicted passes: hourly, and once at start; a pass is judged missed within minutes of
+    # its wait running out.
+    scheduler.add_job(
+        predict_passes,
+        "interval",
+        hours=1,
+        args=[services],
+        id="predict-passes",
+        replace_existing=True,
+        next_run_time=datetime.now(UTC) + timedelta(seconds=5),
+    )
+    scheduler.add_job(
+        check_missed_passes,
+        "interval",
+        minutes=5,
+        jitter=30,
+        args=[services],
+        id="check-missed-passes",
+        replace_existing=True,
+    )
     return unsubscribe

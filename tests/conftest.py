@@ -33,6 +33,7 @@ from ftpgram.app import Application
 from services.container import Services, build_services
 from services.core import db
 from services.core.settings import Settings, load_settings
+from services.downloads.worker import DownloadWorker
 from tests.support.ftp_servers import Certificates, certificates
 from tests.support.people import ACTIVE_TELEGRAM
 from tests.support.pg import Cluster, temporary_cluster
@@ -206,3 +207,19 @@ async def client(services: Services) -> AsyncIterator[TestClient[web.Request, we
     """The HTTP API through aiohttp's test client, on the real services."""
     async with TestClient(TestServer(create_app(services))) as test_client:
         yield test_client
+
+
+@pytest.fixture
+async def worker(services: Services) -> AsyncIterator[DownloadWorker]:
+    """A download worker of the test's own, quick to retry and to take over a lapsed lease."""
+    running = DownloadWorker(
+        services.downloads,
+        concurrency=4,
+        retries=20,
+        retry_delay=0.2,
+        lease=2,
+        tick=FAST.worker_tick,
+    )
+    running.start()
+    yield running
+    await running.stop()

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
@@ -62,6 +63,7 @@ class UserView:
     rejected: bool = False
     storage_quota: int | None = None
     has_password: bool = False
+    time_zone: str = "UTC"
 
     @property
     def state(self) -> str:
@@ -88,9 +90,23 @@ class UserView:
             created_at=user.created_at,
             last_seen_at=user.last_seen_at,
             rejected=user.rejected_at is not None,
+            time_zone=user.time_zone,
             storage_quota=user.storage_quota,
             has_password=user.password_hash is not None,
         )
+
+
+def valid_time_zone(zone: str) -> str:
+    """`zone` if it is an IANA time zone name this machine knows; InvalidInput otherwise."""
+    zone = zone.strip()
+    try:
+        if zone and len(zone) <= 64 and not zone.startswith(("/", ".")):
+            return ZoneInfo(zone).key or zone
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    raise InvalidInput(
+        "Unknown time zone: give a name like Europe/Moscow or UTC.", code="invalid_time_zone"
+    )
 
 
 @dataclass(frozen=True)
@@ -405,6 +421,11 @@ class UserService:
             "make_admin" if is_admin else "unmake_admin", actor_id=actor.id, target_user_id=user_id
         )
         return await self.get(user_id)
+
+    async def set_time_zone(self, user: UserView, zone: str) -> UserView:
+        """Times are shown to `user` in this IANA zone ("Europe/Moscow", "UTC")."""
+        await User.filter(id=user.id).update(time_zone=valid_time_zone(zone))
+        return await self.get(user.id)
 
     async def set_quota(self, user_id: int, quota: int | None, *, actor: UserView) -> UserView:
         if quota is not None and quota < 0:

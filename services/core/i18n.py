@@ -151,6 +151,12 @@ ERROR_TEXTS: dict[str, str] = {
     "file_not_ready": N_(
         "The file is still being written on the station; try again after the next poll."
     ),
+    # passes
+    "unknown_pass": N_("There is no such pass on the stations you follow."),
+    "invalid_pattern": N_("This file name pattern cannot be used."),
+    "unknown_pattern": N_("The station has no such pattern any more."),
+    "invalid_choice": N_("This choice of satellites and instruments cannot be saved."),
+    "invalid_time_zone": N_("Unknown time zone: give a name like Europe/Moscow or UTC."),
 }
 
 # Errors that carry their amounts, as the edges format them (sizes in the reader's units).

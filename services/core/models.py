@@ -58,6 +58,23 @@ class MessageOrigin(StrEnum):
     SERVICE = "service"  # ftpgram's own notices (codes, admin notices), never listed
 
 
+class PassState(StrEnum):
+    """A pass is receiving while its files still arrive or settle, complete once none has come
+    for the quiet time and all are stable (then it is announced, once)."""
+
+    RECEIVING = "receiving"
+    COMPLETE = "complete"
+
+
+class ExpectedState(StrEnum):
+    """A predicted pass: expected until its files arrive (received) or the wait after its end
+    runs out with nothing on the station (missed; admins are told once)."""
+
+    EXPECTED = "expected"
+    RECEIVED = "received"
+    MISSED = "missed"
+
+
 class User(Model):
     """A person, known by Telegram id, by login and password, or both."""
 
@@ -73,6 +90,8 @@ class User(Model):
     # None means the default quota from the settings.
     storage_quota = fields.BigIntField(null=True)
     language = fields.CharField(max_length=8, default="en")
+    # An IANA zone name (Europe/Moscow) for the times the bot and pages show this person.
+    time_zone = fields.CharField(max_length=64, default="UTC")
     created_at = fields.DatetimeField(auto_now_add=True)
     last_seen_at = fields.DatetimeField(null=True)
     # Set when an administrator declined the registration; cleared on activation.
@@ -395,6 +414,15 @@ class Station(Model):
     baseline = fields.BooleanField(default=True)
     # A poll holds the station until then: polls of one station never overlap, in any process.
     poll_lease_until = fields.DatetimeField(null=True)
+    # Where the antenna is, for predicted passes (none predicted without a location).
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    altitude = fields.FloatField(default=0)  # metres
+    min_elevation = fields.FloatField(default=10)  # degrees: lower passes are not expected
+    # Platforms the station receives, for predictions; empty: those its files showed lately.
+    platforms: Any = fields.JSONField(default=list)
+    # The station's own file name patterns (services.passes.names), tried before the presets.
+    name_patterns: Any = fields.JSONField(default=list)
 
     class Meta:
         table = "station"
@@ -420,11 +448,75 @@ class StationFile(Model):
     available_at = fields.DatetimeField(null=True)
     announced = fields.BooleanField(default=False)
     gone = fields.BooleanField(default=False)
+    # What the name says (services.passes.names); all null when no pattern knows it.
+    platform = fields.CharField(max_length=40, null=True)
+    instrument = fields.CharField(max_length=40, null=True)
+    level = fields.CharField(max_length=16, null=True)
+    product = fields.CharField(max_length=60, null=True)
+    start_at = fields.DatetimeField(null=True)
+    end_at = fields.DatetimeField(null=True)
+    orbit = fields.IntField(null=True)
+    satellite_pass: fields.ForeignKeyNullableRelation[SatellitePass] = fields.ForeignKeyField(
+        "models.SatellitePass", related_name="files", null=True, on_delete=fields.SET_NULL
+    )
+    satellite_pass_id: int | None
 
     class Meta:
         table = "station_file"
         unique_together = (("station_id", "remote_path"),)
-        indexes = (("station_id", "available_at"),)
+        indexes = (
+            ("station_id", "available_at"),
+            ("station_id", "start_at"),
+            ("satellite_pass_id",),
+        )
+
+
+class SatellitePass(Model):
+    """One pass of one satellite over a station, as its files show it: the files whose names
+    carry the same platform and orbit, or start within the tolerance of each other. The totals
+    are kept from the files at each poll."""
+
+    id = fields.BigIntField(primary_key=True)
+    station: fields.ForeignKeyRelation[Station] = fields.ForeignKeyField(
+        "models.Station", related_name="passes", on_delete=fields.CASCADE
+    )
+    station_id: int
+    platform = fields.CharField(max_length=40)
+    orbit = fields.IntField(null=True)
+    start_at = fields.DatetimeField()
+    end_at = fields.DatetimeField()
+    instruments: Any = fields.JSONField(default=list)
+    file_count = fields.IntField(default=0)
+    total_size = fields.BigIntField(default=0)
+    state = fields.CharField(max_length=10, default=PassState.RECEIVING.value)
+    # When the newest of its files was first seen: it completes once that is quiet_time ago.
+    last_file_at = fields.DatetimeField()
+    completed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "satellite_pass"
+        indexes = (("station_id", "start_at"), ("state", "station_id"))
+
+
+class ExpectedPass(Model):
+    """A pass predicted from orbital elements over a station (rise above its elevation mask,
+    culmination, set) and whether its files came."""
+
+    id = fields.BigIntField(primary_key=True)
+    station: fields.ForeignKeyRelation[Station] = fields.ForeignKeyField(
+        "models.Station", related_name="expected_passes", on_delete=fields.CASCADE
+    )
+    station_id: int
+    platform = fields.CharField(max_length=40)
+    rise_at = fields.DatetimeField()
+    culmination_at = fields.DatetimeField()
+    set_at = fields.DatetimeField()
+    max_elevation = fields.FloatField()
+    state = fields.CharField(max_length=10, default=ExpectedState.EXPECTED.value)
+
+    class Meta:
+        table = "expected_pass"
+        indexes = (("station_id", "rise_at"), ("state", "set_at"))
 
 
 class StationPoll(Model):
@@ -461,6 +553,9 @@ class UserStation(Model):
     station_id: int
     created_at = fields.DatetimeField()
     seen_until = fields.DatetimeField()
+    # Which passes to announce: empty lists mean every platform / instrument.
+    announce_platforms: Any = fields.JSONField(default=list)
+    announce_instruments: Any = fields.JSONField(default=list)
 
     class Meta:
         table = "user_station"

@@ -83,6 +83,17 @@ class Settings(BaseSettings):
     # A running download is renewed every second; after a crash another start (or another
     # process) resumes it once this many seconds passed without renewal.
     download_lease: float = Field(default=15.0, ge=2)
+    # Files of one satellite whose start times lie this many seconds apart or less (and whose
+    # names carry no different orbit) belong to one pass.
+    pass_tolerance: float = Field(default=300.0, ge=0, le=3600)
+    # A pass is complete, and announced, once no new file of it appeared for this long.
+    pass_quiet: float = Field(default=600.0, ge=0, le=86400)
+    # A predicted pass with no files this long after it set is reported missed to admins.
+    pass_missed_after: float = Field(default=1800.0, ge=60, le=7 * 86400)
+    # Orbital elements (TLE, CelesTrak's three-line format) for predicted passes: a local file,
+    # or a URL downloaded once a day. Neither: no predictions.
+    tle_file: Path | None = None
+    tle_url: str | None = None
 
     @field_validator("bot_token", "secret_key", "database_url", mode="before")
     @classmethod
@@ -90,7 +101,14 @@ class Settings(BaseSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator(
-        "public_url", "webhook_url", "log_file", "storage_dir", "station_ca_file", mode="before"
+        "public_url",
+        "webhook_url",
+        "log_file",
+        "storage_dir",
+        "station_ca_file",
+        "tle_file",
+        "tle_url",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +38,7 @@ from services.downloads.views import (
     view_of,
     views_of,
 )
+from services.passes.service import PassService
 from services.stations.service import StationService
 from services.storage.files import clean_name
 from services.storage.store import quota_error
@@ -44,12 +46,25 @@ from services.storage.store import quota_error
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class PassRequest:
+    """What asking for a whole pass did: the downloads of its files (new and existing), how
+    many are new, and whether some file did not fit the quota."""
+
+    downloads: list[DownloadView]
+    new: int
+    refused: int
+
+
 class DownloadService:
     """The rules of downloads as people use them: ask for a station file, list, pause, start,
     stop (deleting what was fetched) and remove."""
 
-    def __init__(self, *, stations: StationService, completion: Completion) -> None:
+    def __init__(
+        self, *, stations: StationService, passes: PassService, completion: Completion
+    ) -> None:
         self.stations = stations
+        self.passes = passes
         self.completion = completion
         # The people, files, disk and bus the downloads end in: the completion's own.
         self.users = completion.users
@@ -159,6 +174,27 @@ class DownloadService:
                 await Download.filter(id=row.id).delete()  # refused: nothing asked for
                 raise
         return await self._start(user, row, station_file), False
+
+    async def request_pass(self, user: UserView, pass_id: int) -> PassRequest:
+        """Download every file of a pass now available: one download per file, as `request`
+        would make them. Files that do not fit the quota are left out (and counted); when none
+        fits, QuotaExceeded."""
+        views: list[DownloadView] = []
+        new = refused = 0
+        first_refusal: QuotaExceeded | None = None
+        for station_file_id in await self.passes.file_ids(user, pass_id):
+            try:
+                view, created = await self.request(user, station_file_id)
+            except QuotaExceeded as error:
+                first_refusal, refused = first_refusal or error, refused + 1
+                continue
+            except (NotFound, Conflict):
+                continue  # gone or changed since the pass was read: nothing to fetch
+            views.append(view)
+            new += created
+        if first_refusal is not None and not views:
+            raise first_refusal
+        return PassRequest(views, new, refused)
 
     async def _reserve(self, user: UserView, row: Download, size: int) -> None:
         """The download holds its size against the quota, checked beside every other

@@ -11,6 +11,7 @@ from services.core.models import (
     DOWNLOAD_HOLDING,
     Download,
     DownloadStatus,
+    StationFile,
     Transfer,
     TransferStatus,
 )
@@ -53,9 +54,12 @@ class DownloadView:
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
+    pass_id: int | None = None  # the satellite pass of its station file, if any
 
     @classmethod
-    def of(cls, row: Download, transfer: Transfer | None) -> DownloadView:
+    def of(
+        cls, row: Download, transfer: Transfer | None, pass_id: int | None = None
+    ) -> DownloadView:
         if row.status == DownloadStatus.COMPLETED:
             done = row.size
         elif transfer is not None and row.status != DownloadStatus.CANCELLED:
@@ -88,6 +92,7 @@ class DownloadView:
             created_at=row.created_at,
             updated_at=row.updated_at,
             finished_at=row.finished_at,
+            pass_id=pass_id,
         )
 
 
@@ -130,8 +135,19 @@ async def views_of(rows: list[Download]) -> list[DownloadView]:
     """Downloads as people see them, with their transfers' progress."""
     ids = {r.transfer_id for r in rows if r.transfer_id is not None}
     transfers = {t.id: t for t in await Transfer.filter(id__in=ids)} if ids else {}
+    file_ids = {r.station_file_id for r in rows if r.station_file_id is not None}
+    passes: dict[int, int | None] = (
+        dict(await StationFile.filter(id__in=file_ids).values_list("id", "satellite_pass_id"))
+        if file_ids
+        else {}
+    )
     return [
-        DownloadView.of(r, transfers.get(r.transfer_id) if r.transfer_id else None) for r in rows
+        DownloadView.of(
+            r,
+            transfers.get(r.transfer_id) if r.transfer_id else None,
+            passes.get(r.station_file_id) if r.station_file_id else None,
+        )
+        for r in rows
     ]
 
 

@@ -45,6 +45,8 @@ from services.core.models import (
     UserStation,
 )
 from services.core.secrets import SecretBox, SecretUnreadable
+from services.passes.names import parse_name
+from services.passes.service import PassService, metadata_fields, patterns_of
 from services.ftp.client import (
     ConnectionGates,
     FtpError,
@@ -57,7 +59,12 @@ from services.ftp.client import (
     TlsMode,
     encode_name,
 )
-from services.stations.settings import clean_settings, expand_url, parse_station_url
+from services.stations.settings import (
+    LOCATION,
+    clean_settings,
+    expand_url,
+    parse_station_url,
+)
 from services.stations.views import (
     FollowedStation,
     PollResult,
@@ -111,6 +118,7 @@ class StationService:
         audit: AuditService,
         users: UserService,
         bus: EventBus,
+        passes: PassService,
         ca_file: Path | None = None,
         timeout: float = 30.0,
         poll_timeout: float = 600.0,
@@ -126,6 +134,7 @@ class StationService:
         self.settle_seconds = settle_seconds
         self.gates = ConnectionGates()
         self.bus = bus
+        self.passes = passes
 
     # ---- administration ----------------------------------------------------------------
 
@@ -181,6 +190,8 @@ class StationService:
             values["listing_digest"] = ""  # names are read anew
         # Only the columns changed here: a poll may be updating the status columns meanwhile.
         await Station.filter(id=row.id).update(**values)
+        if any(key in LOCATION and getattr(row, key) != value for key, value in values.items()):
+            await self.passes.forget_predictions(row.id)
         row = await self._row(station_id)
         await self._audit.record(
             "station_update",
@@ -385,6 +396,7 @@ class StationService:
         if recovering:
             row.failing, row.last_error, row.last_success_at = False, "", finished
             await self._alert_admins(row)
+        await self.passes.after_poll(row, finished)
         return PollResult(row.id, started, finished, len(files), new, gone)
 
     async def _apply(self, row: Station, now: datetime, listing: Listing) -> tuple[int, int, int]:
@@ -398,6 +410,7 @@ class StationService:
             )
         }
         settle = timedelta(seconds=self.settle_seconds)
+        patterns = patterns_of(row)
         inserts: list[StationFile] = []
         now_stable: list[int] = []
         revived: list[int] = []
@@ -422,6 +435,7 @@ class StationService:
                         stable=settled,
                         available_at=(f.modified_at or now) if settled else None,
                         announced=settled,
+                        **metadata_fields(parse_name(f.path, patterns)),
                     )
                 )
                 pending += not settled
@@ -460,7 +474,9 @@ class StationService:
                     gone=False,
                 )
             for file_id, path in renamed:
-                await StationFile.filter(id=file_id).update(path=path)
+                await StationFile.filter(id=file_id).update(
+                    path=path, **metadata_fields(parse_name(path, patterns))
+                )
             for ids, values in (
                 (revived, {"gone": False}),
                 (vanished, {"gone": True, "last_seen_at": row.last_success_at or now}),
@@ -477,7 +493,14 @@ class StationService:
         if not file_ids:
             return 0
         files = (
-            await StationFile.filter(station_id=row.id, announced=False, stable=True, gone=False)
+            # Files of a pass are announced with their pass (services.passes).
+            await StationFile.filter(
+                station_id=row.id,
+                announced=False,
+                stable=True,
+                gone=False,
+                satellite_pass_id__isnull=True,
+            )
             .order_by("-modified_at", "path")
             .values_list("id", "path", "size")
         )

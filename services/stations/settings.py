@@ -78,6 +78,20 @@ EDITABLE = {
     "max_connections",
     "encoding",
     "enabled",
+    "latitude",
+    "longitude",
+    "altitude",
+    "min_elevation",
+    "platforms",
+}
+# Where the antenna is and what it receives: predictions change with them.
+LOCATION = {"latitude", "longitude", "altitude", "min_elevation", "platforms"}
+# What each location field may be: (low, high).
+_RANGES = {
+    "latitude": (-90.0, 90.0),
+    "longitude": (-180.0, 180.0),
+    "altitude": (-500.0, 9000.0),
+    "min_elevation": (0.0, 60.0),
 }
 
 
@@ -128,4 +142,21 @@ def clean_settings(fields: dict[str, Any]) -> dict[str, Any]:
         raise bad("max_connections", "Connections must be from 1 to 20.")
     if "login" in out:
         out["login"] = str(out["login"]).strip() or "anonymous"
+    for key, (low, high) in _RANGES.items():
+        value = out.get(key)
+        if key in out and value is None and key in ("latitude", "longitude"):
+            continue  # no location: nothing predicted
+        if key in out and not (
+            isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
+        ):
+            raise bad(
+                key, f"{key.replace('_', ' ').capitalize()} must be from {low:g} to {high:g}."
+            )
+    if "platforms" in out:
+        value = out["platforms"]
+        if isinstance(value, str):
+            value = re.split(r"[,\n]", value)
+        if not isinstance(value, list) or len(value) > 50:
+            raise bad("platforms", "Platforms are a list of at most 50 names.")
+        out["platforms"] = sorted({str(p).strip()[:40] for p in value if str(p).strip()})
     return out

@@ -36,6 +36,11 @@ class StationView:
     last_error: str
     failing: bool
     has_password: bool
+    latitude: float | None = None
+    longitude: float | None = None
+    altitude: float = 0.0
+    min_elevation: float = 10.0
+    platforms: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -77,6 +82,11 @@ class StationView:
             last_error=row.last_error,
             failing=row.failing,
             has_password=bool(row.password_encrypted),
+            latitude=row.latitude,
+            longitude=row.longitude,
+            altitude=row.altitude,
+            min_elevation=row.min_elevation,
+            platforms=tuple(row.platforms or ()),
         )
 
 

@@ -249,6 +249,8 @@ async def ftpgram_child(port: int, work: Path) -> None:
     from services.downloads.completion import Completion
     from services.downloads.requests import DownloadService
     from services.downloads.worker import DownloadWorker
+    from services.passes.orbits import TleSource
+    from services.passes.service import PassService
     from services.stations.service import StationService
     from services.storage.blobs import BlobService
     from services.storage.files import FileService
@@ -273,16 +275,23 @@ async def ftpgram_child(port: int, work: Path) -> None:
         )
         files = FileService(blobs=blobs, users=users, max_upload=1 << 40, secret=b"bench-secret")
         bus = EventBus()
+        passes = PassService(
+            notifier=notifier,
+            users=users,
+            audit=audit,
+            tles=TleSource(file=None, url=None, cache=work / "tle.txt"),
+        )
         stations = StationService(
             secret=b"bench-secret-key",
             notifier=notifier,
             audit=audit,
             users=users,
             bus=bus,
+            passes=passes,
             settle_seconds=0,
         )
         completion = Completion(files=files, users=users, notifier=notifier, store=store, bus=bus)
-        downloads = DownloadService(stations=stations, completion=completion)
+        downloads = DownloadService(stations=stations, passes=passes, completion=completion)
         user = UserView.of(await User.create(full_name="Bench", is_admin=True, is_active=True))
         station = await stations.create(
             user,

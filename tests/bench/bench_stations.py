@@ -32,6 +32,8 @@ from services.core import db
 from services.core.events import EventBus
 from services.core.models import User
 from services.core.throttle import Throttle
+from services.passes.orbits import TleSource
+from services.passes.service import PassService
 from services.stations.service import StationService
 from services.storage.blobs import BlobService
 from services.storage.store import LocalBlobStore
@@ -92,6 +94,12 @@ async def ftpgram_polls(
             audit=audit,
             users=users,
             bus=EventBus(),
+            passes=PassService(
+                notifier=notifier,
+                users=users,
+                audit=audit,
+                tles=TleSource(file=None, url=None, cache=work / "tle.txt"),
+            ),
             ca_file=ca_file,
         )
         station = await service.create(

@@ -1,0 +1,336 @@
+"""Passes from real FTP servers: names of every direct-broadcast family become metadata, files
+group into passes, a complete pass is announced once, a whole pass is downloaded, and a
+predicted pass that brings nothing is reported once."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.accounts.users import UserView
+from services.container import Services
+from services.core.models import ExpectedPass, ExpectedState, PassState, Station, StationFile
+from services.downloads.worker import DownloadWorker
+from services.passes.orbits import Orbits, Place, TleSource
+from services.passes.views import PassFilter, PassView
+from tests.support.downloads import stored
+from tests.support.ftp_files import put
+from tests.support.ftp_servers import Certificates, station_server
+from tests.support.messages import seen
+from tests.support.people import make_user
+from tests.support.stations import add_station
+from tests.support.telegram_fake import FakeTelegram
+
+pytestmark = pytest.mark.every_backend
+
+FOLLOWER = 7301
+ADMIN = 900001
+TLE = Path(__file__).resolve().parents[1] / "data" / "tle" / "weather.txt"
+CREATED = "c20230101121500123456_cspp_dev.h5"
+
+# What a station receiving several satellites on 1 January 2023 publishes, by pass.
+PASSES: dict[tuple[str, int | None], list[str]] = {
+    ("NOAA-20", 58000): [
+        f"viirs/SVM01_j01_d20230101_t1200000_e1201250_b58000_{CREATED}",
+        f"viirs/SVM01_j01_d20230101_t1201260_e1202510_b58000_{CREATED}",
+        f"viirs/GMODO_j01_d20230101_t1200000_e1201250_b58000_{CREATED}",
+        f"atms/SATMS_j01_d20230101_t1200000_e1208000_b58000_{CREATED}",
+        f"cris/SCRIS_j01_d20230101_t1200000_e1208000_b58000_{CREATED}",
+    ],
+    # The next orbit of the same satellite, one period later: another pass.
+    ("NOAA-20", 58001): [f"viirs/SVM01_j01_d20230101_t1341000_e1342250_b58001_{CREATED}"],
+    # Across midnight: the end time is on the next day.
+    ("NOAA-20", 58007): [f"viirs/SVM01_j01_d20230101_t2359000_e0000250_b58007_{CREATED}"],
+    # Another satellite at the same time (and, by chance, the same orbit number): apart.
+    ("Suomi-NPP", 58000): [f"viirs/SVM01_npp_d20230101_t1200000_e1201250_b58000_{CREATED}"],
+    # EOS level 0: construction record (000) and data (001) of each APID, and the direct
+    # broadcast MODIS level 1B of the same pass.
+    ("EOS-Aqua", None): [
+        "pds/P1540064AAAAAAAAAAAAAA23001120000000.PDS",
+        "pds/P1540064AAAAAAAAAAAAAA23001120000001.PDS",
+        "pds/P1540957AAAAAAAAAAAAAA23001120000001.PDS",
+        "modis/a1.23001.1200.1000m.hdf",
+        "modis/a1.23001.1200.geo.hdf",
+    ],
+    ("EOS-Terra", None): ["pds/P0420064AAAAAAAAAAAAAA23001120500001.PDS"],
+    ("NOAA-19", 71234): [
+        "avhrr/NSS.HRPT.NP.D23001.S1200.E1215.B7123456.WI",
+        "aapp/hrpt_noaa19_20230101_1200_71234.l1b",
+        "raw/20230101120000_NOAA_19.hmf",
+    ],
+    ("Metop-B", None): [
+        "eps/AVHR_HRP_00_M01_20230101120000Z_20230101121500Z_N_O_20230101121600Z",
+        "eps/MHSx_HRP_00_M01_20230101120000Z_20230101121500Z_N_O_20230101121600Z",
+    ],
+    ("FY-3D", 8965): [
+        "fy3/FY3D_20230101_120000_121500_8965_MERSI_1000M_L1B.HDF",
+        "fy3/FY3D_20230101_120000_121500_8965_MERSI_GEO1K_L1B.HDF",
+    ],
+}
+UNKNOWN = "reports/station report.txt"
+
+
+@pytest.fixture
+async def people(services: Services) -> tuple[UserView, UserView]:
+    admin = await make_user(services, ADMIN, admin=True, name="Root")
+    follower = await make_user(services, FOLLOWER, name="Follower")
+    return admin, follower
+
+
+def quiet(services: Services, seconds: float) -> None:
+    services.passes.rules = replace(services.passes.rules, quiet=seconds)
+
+
+async def announcements(services: Services, telegram: FakeTelegram) -> list[str]:
+    await services.delivery.wait_idle()
+    return [seen(m.text) for m in telegram.sent_to(FOLLOWER)]
+
+
+@pytest.mark.parametrize("kind", ["vsftpd", "pyftpdlib"])
+async def test_names_of_every_family_become_passes(
+    kind: str,
+    services: Services,
+    people: tuple[UserView, UserView],
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    admin, follower = people
+    for names in PASSES.values():
+        for name in names:
+            put(ftp_root, name, name.encode())
+    put(ftp_root, UNKNOWN, b"text")
+    quiet(services, 3600)
+    async with station_server(kind, ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.follow(follower, [station.id])
+        await services.stations.poll(station.id)
+
+    page = await services.passes.list_passes(follower, PassFilter(), per_page=50)
+    assert page.total == len(PASSES)
+    found = {}
+    for p in page.items:
+        detail = await services.passes.get(follower, p.id)
+        found[(p.platform, p.orbit)] = sorted(f.path.lstrip("/") for f in detail.files)
+        assert p.state == PassState.RECEIVING  # files still new: not quiet yet
+        assert p.files == len(detail.files) and p.total_size == sum(f.size for f in detail.files)
+    assert found == {key: sorted(names) for key, names in PASSES.items()}
+
+    by_key = {(p.platform, p.orbit): p for p in page.items}
+    noaa20 = by_key["NOAA-20", 58000]
+    assert (noaa20.start, noaa20.end) == (
+        datetime(2023, 1, 1, 12, 0, tzinfo=UTC),
+        datetime(2023, 1, 1, 12, 8, tzinfo=UTC),
+    )
+    assert set(noaa20.instruments) == {"VIIRS", "ATMS", "CrIS"}
+    assert by_key["NOAA-20", 58007].end == datetime(2023, 1, 2, 0, 0, 25, tzinfo=UTC)
+    assert set(by_key["EOS-Aqua", None].instruments) >= {"MODIS"}
+
+    unknown = await StationFile.get(station_id=station.id, path=f"/{UNKNOWN}")
+    assert (unknown.platform, unknown.satellite_pass_id) == (None, None)
+    data = await StationFile.get(path="/pds/P1540064AAAAAAAAAAAAAA23001120000001.PDS")
+    assert (data.platform, data.instrument, data.level) == ("EOS-Aqua", "MODIS", "L0")
+    assert data.start_at == datetime(2023, 1, 1, 12, 0, tzinfo=UTC)
+
+    # Filters: platform, instrument, state and time.
+    assert {p.platform for p in (await pick(services, follower, platform="noaa-20"))} == {"NOAA-20"}
+    assert {(p.platform, p.orbit) for p in await pick(services, follower, instrument="ATMS")} == {
+        ("NOAA-20", 58000)
+    }
+    late = await pick(services, follower, since=datetime(2023, 1, 1, 13, 0, tzinfo=UTC))
+    assert {(p.platform, p.orbit) for p in late} == {("NOAA-20", 58001), ("NOAA-20", 58007)}
+    assert await pick(services, follower, state=PassState.COMPLETE) == []
+
+
+async def pick(services: Services, user: UserView, **where: Any) -> list[PassView]:
+    return (await services.passes.list_passes(user, PassFilter(**where))).items
+
+
+async def test_a_complete_pass_is_announced_once_and_files_without_a_pass_as_before(
+    services: Services,
+    telegram: FakeTelegram,
+    people: tuple[UserView, UserView],
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    admin, follower = people
+    first = PASSES["NOAA-20", 58000]
+    for name in first[:3]:
+        put(ftp_root, name, b"v" * 1000)
+    put(ftp_root, UNKNOWN, b"text")
+    quiet(services, 3600)
+    async with station_server("vsftpd", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.follow(follower, [station.id])
+        stations = services.stations
+        await stations.poll(station.id)  # seen
+        await stations.poll(station.id)  # stable: the loose file is announced on its own
+        texts = await announcements(services, telegram)
+        assert len(texts) == 1 and "station report.txt" in texts[0]
+
+        for name in first[3:]:  # ATMS and CrIS arrive later: the pass is still receiving
+            put(ftp_root, name, b"a" * 500)
+        await stations.poll(station.id)  # seen: the pass waits for them
+        assert len(await announcements(services, telegram)) == 1
+        quiet(services, 0)
+        await stations.poll(station.id)  # all stable, nothing new since: complete
+        await stations.poll(station.id)
+    texts = await announcements(services, telegram)
+    assert len(texts) == 2
+    assert "NOAA-20" in texts[1] and "58000" in texts[1]
+    assert all(word in texts[1] for word in ("VIIRS", "ATMS", "CrIS"))
+    assert "5" in texts[1]  # files
+    [complete] = await pick(services, follower, state=PassState.COMPLETE)
+    assert complete.files == 5 and complete.total_size == 3 * 1000 + 2 * 500
+    assert await StationFile.filter(station_id=station.id, announced=False).count() == 0
+
+
+async def test_a_follower_hears_only_the_platforms_and_instruments_chosen(
+    services: Services,
+    telegram: FakeTelegram,
+    people: tuple[UserView, UserView],
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    admin, follower = people
+    for key in (("NOAA-19", 71234), ("Metop-B", None)):
+        for name in PASSES[key]:
+            put(ftp_root, name, b"h" * 10)
+    quiet(services, 0)
+    async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.follow(follower, [station.id])
+        await services.passes.set_announcements(
+            follower, station.id, platforms=["Metop-B"], instruments=[]
+        )
+        for _ in range(3):
+            await services.stations.poll(station.id)
+    texts = await announcements(services, telegram)
+    assert len(texts) == 1 and "Metop-B" in texts[0]
+    assert len(await pick(services, follower, state=PassState.COMPLETE)) == 2
+
+
+async def test_files_there_before_anyone_followed_form_passes_without_announcements(
+    services: Services,
+    telegram: FakeTelegram,
+    people: tuple[UserView, UserView],
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    admin, follower = people
+    for name in PASSES["FY-3D", 8965]:
+        put(ftp_root, name, b"f", age=86400)
+    quiet(services, 0)
+    async with station_server("vsftpd", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.follow(follower, [station.id])
+        for _ in range(2):
+            await services.stations.poll(station.id)
+    [fy3] = await pick(services, follower)
+    assert (fy3.platform, fy3.state, fy3.files) == ("FY-3D", PassState.COMPLETE, 2)
+    assert await announcements(services, telegram) == []
+
+
+async def test_a_whole_pass_is_downloaded_once(
+    services: Services,
+    people: tuple[UserView, UserView],
+    worker: DownloadWorker,
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    admin, follower = people
+    contents = {
+        name: hashlib.sha256(name.encode()).digest() * 3000 for name in PASSES["EOS-Aqua", None]
+    }
+    for name, data in contents.items():
+        put(ftp_root, name, data)
+    quiet(services, 0)
+    async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.follow(follower, [station.id])
+        for _ in range(2):
+            await services.stations.poll(station.id)
+        [aqua] = await pick(services, follower)
+        asked = await services.downloads.request_pass(follower, aqua.id)
+        again = await services.downloads.request_pass(follower, aqua.id)
+        assert (asked.new, len(asked.downloads), asked.refused) == (5, 5, 0)
+        assert (again.new, len(again.downloads)) == (0, 5)
+        async with asyncio.timeout(30):
+            while True:  # the worker publishes no "pass done": ask like a client would
+                progress = await services.passes.progress(follower, aqua.id)
+                if progress.completed == 5:
+                    break
+                await asyncio.sleep(0.1)
+    assert (progress.files, progress.failed) == (5, 0)
+    assert progress.bytes_done == progress.total_size == sum(len(d) for d in contents.values())
+    downloads = await services.downloads.snapshot(follower.id)
+    assert sorted(d.path.lstrip("/") for d in downloads) == sorted(contents)
+    for download in downloads:
+        assert (download.status, download.pass_id) == ("completed", aqua.id)
+        assert await stored(services, download) == contents[download.path.lstrip("/")]
+
+
+async def test_a_predicted_pass_that_brings_nothing_is_reported_once(
+    services: Services,
+    telegram: FakeTelegram,
+    people: tuple[UserView, UserView],
+    tmp_path: Path,
+) -> None:
+    admin, _ = people
+    services.passes.tles = TleSource(file=TLE, url=None, cache=tmp_path / "tle.txt")
+    station = await services.stations.create(
+        admin,
+        {
+            "host": "127.0.0.1",
+            "name": "Moscow",
+            "latitude": 55.75,
+            "longitude": 37.62,
+            "altitude": 150,
+            "min_elevation": 45,
+            "platforms": ["NOAA-19", "Metop-B"],
+        },
+    )
+    epoch = Orbits(TLE).epoch("NOAA-19")
+    assert epoch is not None
+    start = epoch + timedelta(days=1)
+    assert await services.passes.refresh_expected(start) > 0
+    assert await services.passes.refresh_expected(start) == 0  # the same passes, not again
+    expected = await ExpectedPass.filter(station_id=station.id).order_by("rise_at")
+    direct = Orbits(TLE).predict(["NOAA-19", "Metop-B"], Place(55.75, 37.62, 150, 45), start, 36)
+    assert [(e.platform, e.rise_at) for e in expected] == [(p.platform, p.rise) for p in direct]
+
+    # The first NOAA-19 pass brought files; nothing came for the others.
+    came = next(e for e in expected if e.platform == "NOAA-19")
+    row = await Station.get(id=station.id)
+    await StationFile.create(
+        station_id=row.id,
+        remote_path="/n19.l1b",
+        path="/n19.l1b",
+        size=1,
+        first_seen_at=came.rise_at,
+        last_seen_at=came.rise_at,
+        stable=True,
+        announced=True,
+        platform="NOAA-19",
+        start_at=came.rise_at + timedelta(minutes=1),
+        end_at=came.set_at - timedelta(minutes=1),
+    )
+    await services.passes.group(station.id, came.set_at)
+    later = expected[-1].set_at + timedelta(hours=2)
+    counts = await asyncio.gather(*(services.passes.check_missed(later) for _ in range(5)))
+    assert sum(counts) == len(expected) - 1
+    assert await services.passes.check_missed(later) == 0
+    states = {e.id: e.state for e in await ExpectedPass.filter(station_id=station.id)}
+    assert states[came.id] == ExpectedState.RECEIVED
+    assert list(states.values()).count(ExpectedState.MISSED) == len(expected) - 1
+    await services.delivery.wait_idle()
+    alerts = [seen(m.text) for m in telegram.sent_to(ADMIN) if "expected" in m.text]
+    assert len(alerts) == len(expected) - 1
+    assert all("Moscow" in a for a in alerts)
+    schedule = await services.passes.schedule(admin, station.id)
+    assert schedule.located and schedule.elements
