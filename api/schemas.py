@@ -49,6 +49,7 @@ class UserOut(BaseModel):
     is_active: bool
     state: str = Field(description="active, pending or rejected")
     language: str
+    time_zone: str = Field(description="IANA zone the bot and pages show times in")
     created_at: datetime
     last_seen_at: datetime | None
 

@@ -191,6 +191,55 @@ class DownloadCallback(CallbackData, prefix="dl"):
     page: int = 1
 
 
+class PassAction(StrEnum):
+    LIST = "l"  # this message shows a page of /passes
+    FILES = "f"  # the pass's files
+    DOWNLOAD = "d"  # download every file of the pass
+
+
+class PassCallback(CallbackData, prefix="ps"):
+    """`/passes` and the pass announcements: a page of the list, or one pass. `page` is the
+    page of the list to go back to; 0 under an announcement, whose Files opens a message of its
+    own. `shown`: this message shows the pass's files (refreshed after Download pass)."""
+
+    action: PassAction
+    pass_id: int = 0
+    page: int = 1
+    shown: bool = False
+
+
+class AnnounceAction(StrEnum):
+    STATIONS = "l"  # this message shows the followed stations to choose from
+    STATION = "s"  # this message shows one station's choices
+    PLATFORM = "p"  # tick or untick the platform at `index` of the station's choices
+    INSTRUMENT = "i"  # the same for an instrument
+    EVERYTHING = "a"  # untick all: every pass is announced
+
+
+class AnnounceCallback(CallbackData, prefix="an"):
+    """`/announce`: which passes of a station to announce. A platform or instrument is named by
+    its place in the station's sorted choices (`keyboards.announce_choices`), ids only."""
+
+    action: AnnounceAction
+    station_id: int = 0
+    index: int = 0
+
+
+class PatternAction(StrEnum):
+    STATION = "s"  # show a station's patterns and ask for a new one
+    DELETE = "x"  # delete the station's pattern at `index`
+    SAVE = "v"  # save the pattern just tried
+    CANCEL = "c"  # drop it
+
+
+class PatternCallback(CallbackData, prefix="pt"):
+    """`/pattern`: the file name patterns of a station (administrators)."""
+
+    action: PatternAction
+    station_id: int = 0
+    index: int = 0
+
+
 ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     UserAdminCallback,
     AccountCallback,
@@ -202,4 +251,7 @@ ALL_CALLBACKS: tuple[type[CallbackData], ...] = (
     StationWizardCallback,
     DownloadRequestCallback,
     DownloadCallback,
+    PassCallback,
+    AnnounceCallback,
+    PatternCallback,
 )

@@ -15,6 +15,10 @@ USER_COMMANDS = [
     ("stations", __("Choose the stations you follow")),
     ("station_files", __("Files on your stations")),
     ("downloads", __("Your downloads from the stations")),
+    ("passes", __("Satellite passes over your stations")),
+    ("next", __("The next passes over your stations")),
+    ("announce", __("Which passes to announce to you")),
+    ("timezone", __("The time zone of the times shown")),
     ("myfiles", __("Your stored files")),
     ("stats", __("How your storage is used")),
     ("account", __("Your account and API tokens")),
@@ -25,6 +29,7 @@ USER_COMMANDS = [
 ADMIN_COMMANDS = [
     ("admin", __("Users and their activation")),
     ("stations_admin", __("Stations: add, check, poll, edit")),
+    ("pattern", __("File name patterns of a station")),
 ]
 
 

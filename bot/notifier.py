@@ -11,6 +11,8 @@ from aiogram.utils.i18n import I18n
 from bot.accounts import keyboards as account_keyboards
 from bot.accounts import texts as account_texts
 from bot.downloads import texts as download_texts
+from bot.passes import keyboards as pass_keyboards
+from bot.passes import texts as pass_texts
 from bot.stations import keyboards as station_keyboards
 from bot.stations import texts as station_texts
 from services.accounts.codes import SIGN_IN
@@ -18,6 +20,7 @@ from services.accounts.users import UserView
 from services.core.errors import Conflict
 from services.downloads.views import DownloadView
 from services.messaging.delivery import DeliveryService
+from services.passes.views import PassView, ScheduledPass
 from services.stations.views import StationView
 
 
@@ -72,6 +75,17 @@ class BotNotifier:
             text = station_texts.station_announcement(station, count, total_size, names)
             markup = _markup(station_keyboards.station_announcement(station.id))
         await self.delivery.enqueue(user.id, text, reply_markup=markup)
+
+    async def announce_pass(self, user: UserView, passage: PassView) -> None:
+        with self.i18n.context(), self.i18n.use_locale(user.language):
+            text = pass_texts.pass_announcement(passage, user.time_zone)
+            markup = _markup(pass_keyboards.pass_announcement(passage.id))
+        await self.delivery.enqueue(user.id, text, reply_markup=markup)
+
+    async def pass_missed(self, admin: UserView, station_name: str, missed: ScheduledPass) -> None:
+        with self.i18n.context(), self.i18n.use_locale(admin.language):
+            text = pass_texts.pass_missed(station_name, missed, admin.time_zone)
+        await self.delivery.enqueue(admin.id, text)
 
     async def station_health_changed(self, admin: UserView, station: StationView) -> None:
         with self.i18n.context(), self.i18n.use_locale(admin.language):

@@ -32,3 +32,11 @@ class StationWizard(StatesGroup):
 
 class StationEditForm(StatesGroup):
     value = State()
+
+
+class PatternForm(StatesGroup):
+    """A station's new file name pattern: the format (with platform codes) is tried on the
+    station's newest names, then saved or dropped."""
+
+    text = State()  # waiting for the format
+    trial = State()  # the trial is shown: Save / Cancel, or another format to try

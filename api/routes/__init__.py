@@ -13,6 +13,7 @@ from api.routes import (
     files,
     health,
     messages,
+    passes,
     stations,
     uploads,
 )
@@ -30,4 +31,5 @@ def route_tables() -> list[RouteTable]:
         admin.routes,
         stations.routes,
         downloads.routes,
+        passes.routes,
     ]

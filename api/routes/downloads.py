@@ -44,6 +44,9 @@ class DownloadOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
+    pass_id: int | None = Field(
+        default=None, description="the satellite pass of the file (GET /api/v1/passes/{id}/)"
+    )
 
     @classmethod
     def of(cls, view: DownloadView) -> DownloadOut:
@@ -67,6 +70,7 @@ class DownloadOut(BaseModel):
             created_at=view.created_at,
             updated_at=view.updated_at,
             finished_at=view.finished_at,
+            pass_id=view.pass_id,
         )
 
 

@@ -19,6 +19,9 @@ routes = RouteTable(tag="stations")
 Tls = Literal["none", "explicit", "implicit"]
 Encoding = Literal["auto", "utf-8", "cp1251"]
 STATION = r"/api/v1/admin/stations/{station_id:\d{1,18}}/"
+Platform = Annotated[str, Field(min_length=1, max_length=40)]
+# Fields whose null means "none" rather than "unchanged".
+CLEARABLE = frozenset({"latitude", "longitude"})
 
 
 class StationOut(BaseModel):
@@ -45,6 +48,13 @@ class StationOut(BaseModel):
     last_poll_at: datetime | None
     last_success_at: datetime | None
     last_error: str
+    latitude: float | None = Field(description="degrees north; null: no location, no predictions")
+    longitude: float | None = Field(description="degrees east")
+    altitude: float = Field(description="metres above sea level")
+    min_elevation: float = Field(description="degrees: lower passes are not predicted")
+    platforms: list[str] = Field(
+        description="platforms predicted for the station; empty: those its files showed lately"
+    )
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -72,12 +82,33 @@ class StationFields(BaseModel):
     max_connections: int | None = Field(default=None, ge=1, le=20)
     encoding: Encoding | None = None
     enabled: bool | None = None
+    latitude: float | None = Field(
+        default=None, ge=-90, le=90, description="degrees north; null clears the location"
+    )
+    longitude: float | None = Field(
+        default=None, ge=-180, le=180, description="degrees east; null clears the location"
+    )
+    altitude: float | None = Field(default=None, ge=-500, le=9000, description="metres")
+    min_elevation: float | None = Field(
+        default=None, ge=0, le=60, description="degrees: lower passes are not predicted"
+    )
+    platforms: list[Platform] | None = Field(
+        default=None,
+        max_length=50,
+        description="platforms the station receives (NOAA-20, Metop-B); empty: those its "
+        "files showed lately",
+    )
 
     model_config = ConfigDict(extra="forbid")
 
     def fields(self) -> dict[str, Any]:
-        """Only what the caller sent (the service expands `url`; explicit fields win)."""
-        return {k: v for k, v in self.model_dump(exclude_unset=True).items() if v is not None}
+        """Only what the caller sent (the service expands `url`; explicit fields win). A null
+        latitude or longitude is sent on: it clears the station's location."""
+        return {
+            k: v
+            for k, v in self.model_dump(exclude_unset=True).items()
+            if v is not None or k in CLEARABLE
+        }
 
 
 class ProbeOut(BaseModel):

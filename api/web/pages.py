@@ -1,5 +1,5 @@
 """The web pages: home, sign-in (code from the bot, or login and password), registration, files,
-stations, downloads, administration and the Telegram Mini App entry.
+stations, satellite passes, downloads, administration and the Telegram Mini App entry.
 
 Pages are HTML shells; their scripts call the same JSON API as every other client (with the
 session cookie), so the API's access rules are the pages' rules. Signing in and out happens here,
@@ -337,6 +337,21 @@ downloads_page = _page("downloads.html", "downloads_title", "downloads", ["downl
 admin_page = _page("admin.html", "admin_title", "admin", ["admin.js"])
 
 
+async def passes_page(request: web.Request) -> web.StreamResponse:
+    """Passes of the followed stations, their next passes; times in the person's zone."""
+    user = user_of(request)
+    words = texts(page_language(request, user))
+    return render(
+        request,
+        "passes.html",
+        title=words["passes_title"],
+        user=user,
+        active="passes",
+        scripts=["passes.js"],
+        data={"time_zone": user.time_zone},
+    )
+
+
 def add_page_routes(app: web.Application) -> None:
     router = app.router
     router.add_get("/", home)
@@ -350,4 +365,5 @@ def add_page_routes(app: web.Application) -> None:
     router.add_get("/index", guard(files_page, "user"))
     router.add_get("/stations", guard(stations_page, "user"))
     router.add_get("/downloads", guard(downloads_page, "user"))
+    router.add_get("/passes", guard(passes_page, "user"))
     router.add_get("/admin", guard(admin_page, "admin"))

@@ -27,6 +27,7 @@ TEXTS: dict[str, Text] = {
     "nav_files": N_("Files"),
     "nav_stations": N_("Stations"),
     "nav_downloads": N_("Downloads"),
+    "nav_passes": N_("Passes"),
     "nav_admin": N_("Administration"),
     "sign_in": N_("Sign in"),
     "sign_out": N_("Sign out"),
@@ -208,6 +209,53 @@ TEXTS: dict[str, Text] = {
     "dl_down": N_("Stop and delete"),
     "dl_remove": N_("Remove"),
     "dl_restarted": N_("The station cannot resume: it started over."),
+    # ---- satellite passes
+    "passes_title": N_("Satellite passes"),
+    "passes_heading": N_("Passes over your stations"),
+    "passes_empty": N_(
+        "No passes yet. Passes appear when the stations you follow publish files whose names "
+        "tell the satellite and the time."
+    ),
+    "col_platform": N_("Satellite"),
+    "col_instrument": N_("Instrument"),
+    "col_instruments": N_("Instruments"),
+    "col_orbit": N_("Orbit"),
+    "pass_any_state": N_("any"),
+    "pass_receiving": N_("receiving"),
+    "pass_complete": C_("pass", "complete"),
+    "pass_since": C_("time range", "From"),
+    "pass_until": C_("time range", "To"),
+    "pass_orbit": N_("orbit {orbit}"),
+    "pass_files": N_("Files"),
+    "pass_hide_files": N_("Hide files"),
+    "pass_download": N_("Download pass"),
+    "pass_queued": N_(
+        "{new} new downloads queued; {total} files of the pass are in your downloads."
+    ),
+    "pass_refused": N_("{refused} files did not fit your quota."),
+    "pass_progress": N_("Your downloads: {completed} of {files} completed, {failed} failed."),
+    "pass_not_asked": N_("You have not downloaded files of this pass yet."),
+    "pass_file_unavailable": N_("not available"),
+    "schedule_heading": N_("Next passes"),
+    "schedule_no_stations": N_("Follow stations to see their next passes."),
+    "schedule_unlocated": N_(
+        "No location is set for this station, so its passes cannot be predicted."
+    ),
+    "schedule_no_elements": N_(
+        "No orbital elements (TLE) are configured, so passes cannot be predicted."
+    ),
+    "schedule_none": N_("No passes in the next {hours} hours."),
+    "schedule_unknown": N_("No orbital elements for: {platforms}."),
+    "schedule_last_day": N_("Last day: {received} of {predicted} predicted passes received."),
+    "col_rise": N_("Rise"),
+    "col_culmination": N_("Highest"),
+    "col_set": N_("Set"),
+    "col_elevation": N_("Max. elevation"),
+    "zone_heading": N_("Time zone"),
+    "zone_label": N_("Show times in"),
+    "zone_line": N_("Times are shown in {zone}."),
+    "zone_browser": N_("Use this browser's: {zone}"),
+    "zone_saved": N_("Times are now shown in {zone}."),
     # ---- administration
     "admin_title": N_("Administration"),
     "users_heading": N_("Users"),
@@ -255,6 +303,39 @@ TEXTS: dict[str, Text] = {
     "station_interval": N_("Poll every (seconds)"),
     "station_add": N_("Add"),
     "station_added": N_("Station added: {name}"),
+    "station_more": N_("Location and name patterns"),
+    "location_heading": N_("Location"),
+    "location_intro": N_(
+        "Where the antenna is: with a location, the next passes over the station are predicted "
+        "from orbital elements."
+    ),
+    "st_latitude": N_("Latitude (° north)"),
+    "st_longitude": N_("Longitude (° east)"),
+    "st_altitude": N_("Altitude (m)"),
+    "st_min_elevation": N_("Elevation mask (°)"),
+    "st_platforms": N_("Satellites it receives (comma-separated; empty: those its files showed)"),
+    "location_saved": N_("Location saved: {name}"),
+    "patterns_heading": N_("Name patterns"),
+    "patterns_intro": N_(
+        "How this station's file names tell the satellite, instrument and time. Its own "
+        "patterns are tried first, then the built-in ones. Try a pattern on the station's "
+        "newest names before saving it."
+    ),
+    "patterns_empty": N_("No patterns of its own: the built-in ones read its names."),
+    "pattern_format": N_("Format"),
+    "col_platforms": N_("Platform codes"),
+    "pattern_platforms": N_("Platform codes, one per line: code = Name"),
+    "pattern_platform": N_("Satellite (when the names do not say)"),
+    "pattern_instrument": N_("Instrument (when the names do not say)"),
+    "pattern_level": N_("Level (when the names do not say)"),
+    "pattern_samples": N_("Names to try it on, one per line (empty: the station's newest files)"),
+    "pattern_try": N_("Try"),
+    "pattern_save": N_("Save the pattern"),
+    "pattern_saved": N_("The pattern is saved; the station's files were read again."),
+    "pattern_deleted": N_("The pattern is removed; the station's files were read again."),
+    "pattern_matches": N_("The pattern reads {matched} of {total} names."),
+    "pattern_no_match": N_("does not match"),
+    "pattern_bad_line": N_("Platform codes, line {line}: write code = Name."),
     "logs_heading": N_("Server log"),
     "logs_level": N_("At least"),
     "col_time": N_("Time"),

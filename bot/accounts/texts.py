@@ -55,6 +55,10 @@ def help_text(user: UserView | None) -> str:
         _("/stations — choose the stations you follow"),
         _("/station_files — files on your stations"),
         _("/downloads — your downloads from the stations: progress, pause, start, stop"),
+        _("/passes — satellite passes over your stations, downloaded whole in one press"),
+        _("/next — the next passes over your stations"),
+        _("/announce — which passes to announce to you"),
+        _("/timezone — the time zone of the times shown"),
         _("/myfiles — your stored files; send me a file to store it"),
         _("/stats — how your storage is used"),
         _("/help — this message"),
@@ -62,6 +66,7 @@ def help_text(user: UserView | None) -> str:
     if user is not None and user.is_admin:
         lines.insert(-1, _("/admin — users: activate, deactivate, administrators"))
         lines.insert(-1, _("/stations_admin — stations: add, check, poll, edit"))
+        lines.insert(-1, _("/pattern — file name patterns of a station"))
     return "\n".join(lines)
 
 

@@ -152,19 +152,8 @@ class DownloadService:
         if row is not None and row.status == DownloadStatus.COMPLETED and row.file_id is not None:
             return await view_of(row), False
         if row is None:
-            now = utcnow()
             try:
-                row = await Download.create(
-                    user_id=user.id,
-                    station_file_id=station_file.id,
-                    station_name=station_file.station.name,
-                    path=station_file.path,
-                    name=clean_name(station_file.path),
-                    size=station_file.size,
-                    status=DownloadStatus.PAUSED,  # until attached below
-                    created_at=now,
-                    updated_at=now,
-                )
+                row = await self._create(user, station_file)
             except IntegrityError:  # the same request twice at once
                 row = await Download.get(user_id=user.id, station_file_id=station_file.id)
                 return await view_of(row), False
@@ -196,19 +185,40 @@ class DownloadService:
             raise first_refusal
         return PassRequest(views, new, refused)
 
+    async def _create(self, user: UserView, station_file: StationFile) -> Download:
+        """A new download holding the file's size, made and checked under the user's space
+        lock: a download finishing meanwhile never sees a reservation that is about to be
+        refused (and gone)."""
+        now = utcnow()
+        async with self.users.space_lock(user.id):
+            row = await Download.create(
+                user_id=user.id,
+                station_file_id=station_file.id,
+                station_name=station_file.station.name,
+                path=station_file.path,
+                name=clean_name(station_file.path),
+                size=station_file.size,
+                status=DownloadStatus.PAUSED,  # until attached by _start
+                created_at=now,
+                updated_at=now,
+            )
+            free = await self.users.free(user, except_download=row.id)
+            if station_file.size > free:
+                raise quota_error(free)(station_file.size)  # rolls the row back
+        return row
+
     async def _reserve(self, user: UserView, row: Download, size: int) -> None:
         """The download holds its size against the quota, checked beside every other
-        reservation, also those made at the same moment: of two racing requests one may be
-        refused, never both let through. A refused one holds nothing."""
-        holding = row.status in HOLDING
-        if not holding:
-            await Download.filter(id=row.id, status=row.status).update(status=DownloadStatus.PAUSED)
-        free = await self.users.free(user, except_download=row.id)
-        if size <= free:
-            return
-        if not holding:
-            await Download.filter(id=row.id, status=DownloadStatus.PAUSED).update(status=row.status)
-        raise quota_error(free)(size)
+        reservation under the user's space lock: of two racing requests one may be refused,
+        never both let through, and a refused one holds nothing, even for a moment."""
+        async with self.users.space_lock(user.id):
+            if row.status not in HOLDING:
+                await Download.filter(id=row.id, status=row.status).update(
+                    status=DownloadStatus.PAUSED
+                )
+            free = await self.users.free(user, except_download=row.id)
+            if size > free:
+                raise quota_error(free)(size)  # rolls the change back
 
     async def _start(
         self,

@@ -1,1 +1,2 @@
-"""Satellite passes: what a receiving station's files are (platform, instrument, time, orbit), how they group into passes, and which passes are coming."""
+"""Satellite passes: what a station's file names say (platform, instrument, time, orbit), how its
+files group into passes, and which passes are coming over it."""

@@ -196,7 +196,8 @@ class PassService:
         ]
         members: dict[int, list[StationFile]] = {}
         for f in loose:
-            assert f.start_at is not None and f.platform is not None
+            assert f.start_at is not None
+            assert f.platform is not None
             home = next((p for p in passes if p.takes(f, tolerance)), None)
             if home is None:
                 home = _Pass(

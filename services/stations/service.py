@@ -45,8 +45,6 @@ from services.core.models import (
     UserStation,
 )
 from services.core.secrets import SecretBox, SecretUnreadable
-from services.passes.names import parse_name
-from services.passes.service import PassService, metadata_fields, patterns_of
 from services.ftp.client import (
     ConnectionGates,
     FtpError,
@@ -59,6 +57,8 @@ from services.ftp.client import (
     TlsMode,
     encode_name,
 )
+from services.passes.names import parse_name
+from services.passes.service import PassService, metadata_fields, patterns_of
 from services.stations.settings import (
     LOCATION,
     clean_settings,

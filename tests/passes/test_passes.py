@@ -15,7 +15,14 @@ import pytest
 
 from services.accounts.users import UserView
 from services.container import Services
-from services.core.models import ExpectedPass, ExpectedState, PassState, Station, StationFile
+from services.core.models import (
+    ExpectedPass,
+    ExpectedState,
+    PassState,
+    Station,
+    StationFile,
+    User,
+)
 from services.downloads.worker import DownloadWorker
 from services.passes.orbits import Orbits, Place, TleSource
 from services.passes.views import PassFilter, PassView
@@ -64,6 +71,8 @@ PASSES: dict[tuple[str, int | None], list[str]] = {
         "aapp/hrpt_noaa19_20230101_1200_71234.l1b",
         "raw/20230101120000_NOAA_19.hmf",
     ],
+    # The next NOAA-19 pass, one orbit later; its raw name carries no orbit: apart by time.
+    ("NOAA-19", None): ["raw/20230101134100_NOAA_19.hmf"],
     ("Metop-B", None): [
         "eps/AVHR_HRP_00_M01_20230101120000Z_20230101121500Z_N_O_20230101121600Z",
         "eps/MHSx_HRP_00_M01_20230101120000Z_20230101121500Z_N_O_20230101121600Z",
@@ -143,7 +152,11 @@ async def test_names_of_every_family_become_passes(
         ("NOAA-20", 58000)
     }
     late = await pick(services, follower, since=datetime(2023, 1, 1, 13, 0, tzinfo=UTC))
-    assert {(p.platform, p.orbit) for p in late} == {("NOAA-20", 58001), ("NOAA-20", 58007)}
+    assert {(p.platform, p.orbit) for p in late} == {
+        ("NOAA-20", 58001),
+        ("NOAA-20", 58007),
+        ("NOAA-19", None),
+    }
     assert await pick(services, follower, state=PassState.COMPLETE) == []
 
 
@@ -334,3 +347,37 @@ async def test_a_predicted_pass_that_brings_nothing_is_reported_once(
     assert all("Moscow" in a for a in alerts)
     schedule = await services.passes.schedule(admin, station.id)
     assert schedule.located and schedule.elements
+
+
+async def test_a_pass_larger_than_the_quota_starts_what_fits_and_finishes_it(
+    services: Services,
+    people: tuple[UserView, UserView],
+    worker: DownloadWorker,
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    admin, follower = people
+    await User.filter(id=follower.id).update(storage_quota=4000)
+    follower = await services.users.get(follower.id)
+    names = PASSES["NOAA-20", 58000][:4]
+    sizes = dict(zip(names, (1500, 1024, 3000, 2000), strict=True))
+    for name, size in sizes.items():
+        put(ftp_root, name, b"q" * size)
+    quiet(services, 0)
+    async with station_server("aioftp", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.follow(follower, [station.id])
+        for _ in range(2):
+            await services.stations.poll(station.id)
+        [noaa20] = await pick(services, follower)
+        asked = await services.downloads.request_pass(follower, noaa20.id)
+        assert (asked.new, asked.refused) == (2, 2)
+        async with asyncio.timeout(30):
+            while True:
+                progress = await services.passes.progress(follower, noaa20.id)
+                if progress.completed + progress.failed == 2:
+                    break
+                await asyncio.sleep(0.1)
+    # What was admitted finishes: a reservation refused meanwhile never counted against it.
+    # (in time order, then by path: ATMS 2000 fits, GMODO 3000 not, SVM01 1500 fits, 1024 not)
+    assert (progress.completed, progress.failed, progress.total_size) == (2, 0, 3500)

@@ -15,10 +15,11 @@
   }
 
   class ApiError extends Error {
-    constructor(status, code, message) {
+    constructor(status, code, message, detail) {
       super(message);
       this.status = status;
       this.code = code;
+      this.detail = detail || ""; // the API's own (English) message, which may say more
     }
   }
 
@@ -68,7 +69,7 @@
         toLogin();
       }
       const error = (payload && payload.error) || null;
-      throw new ApiError(response.status, (error && error.code) || "", describe(response.status, error));
+      throw new ApiError(response.status, (error && error.code) || "", describe(response.status, error), error && error.message);
     }
     return payload;
   }
