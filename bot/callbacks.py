@@ -147,6 +147,8 @@ class StationField(StrEnum):
     POLL_INTERVAL = "s"
     MAX_CONNECTIONS = "k"
     ENCODING = "E"
+    LOCATION = "g"  # latitude, longitude, altitude, elevation mask
+    PLATFORMS = "f"
 
 
 class StationAdminCallback(CallbackData, prefix="sa"):

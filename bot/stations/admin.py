@@ -8,6 +8,8 @@ Passwords arrive in messages that are deleted as soon as they are read, and are 
 from __future__ import annotations
 
 import contextlib
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -70,7 +72,8 @@ async def _show_list(query: CallbackQuery, services: Services, page: int) -> Non
 
 async def _card(services: Services, station: StationView) -> str:
     polls = await services.stations.last_polls(station.id, limit=5)
-    return texts.station_card(station, polls, await services.stations.totals(station.id))
+    passes = await services.passes.last_day(station.id, datetime.now(UTC))
+    return texts.station_card(station, polls, await services.stations.totals(station.id), passes)
 
 
 async def _show_card(query: CallbackQuery, services: Services, station_id: int, page: int) -> None:
@@ -184,9 +187,28 @@ def _number(text: str, name: str) -> int:
     return int(text)
 
 
+def _location(text: str) -> dict[str, Any]:
+    """ "55.75 37.62 [150 [10]]": latitude, longitude, altitude (m), elevation mask (°); "-"
+    removes the location. A decimal comma is a decimal point."""
+    if text == "-":
+        return {"latitude": None, "longitude": None}
+    numbers = [float(n.replace(",", ".")) for n in re.findall(r"-?\d+(?:[.,]\d+)?", text)]
+    if not 2 <= len(numbers) <= 4:
+        raise InvalidInput(
+            "Send latitude and longitude, then altitude and elevation mask if you like.",
+            code="bad_location",
+        )
+    names = ("latitude", "longitude", "altitude", "min_elevation")
+    return dict(zip(names, numbers, strict=False))
+
+
 def _edit_fields(field: StationField, text: str) -> dict[str, Any]:
     value = text.strip()
     dash = value == "-"
+    if field is StationField.LOCATION:
+        return _location(value)
+    if field is StationField.PLATFORMS:
+        return {"platforms": "" if dash else value}
     if field is StationField.PASSWORD:
         return {"password": "" if dash else text}
     if field is StationField.URL:

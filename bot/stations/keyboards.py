@@ -241,6 +241,7 @@ def station_edit_menu(station: StationView, page: int = 1) -> InlineKeyboardMark
                 field(StationField.MAX_CONNECTIONS),
                 field(StationField.ENCODING, encoding_label(station.encoding)),
             ),
+            buttons(field(StationField.LOCATION), field(StationField.PLATFORMS)),
             buttons(("« " + _("Back"), _station(StationAdminAction.OPEN, station.id, page))),
         ]
     )

@@ -152,7 +152,29 @@ def _poll_line(poll: PollResult) -> str:
     )
 
 
-def station_card(station: StationView, polls: list[PollResult], totals: tuple[int, int]) -> str:
+def _location(station: StationView) -> str:
+    if station.latitude is None or station.longitude is None:
+        return _("none")
+    return _("{lat}° {lon}°, {alt} m, passes above {mask}°").format(
+        lat=f"{station.latitude:g}",
+        lon=f"{station.longitude:g}",
+        alt=f"{station.altitude:g}",
+        mask=f"{station.min_elevation:g}",
+    )
+
+
+def _platforms(station: StationView) -> str:
+    if not station.platforms:
+        return _("those its files showed lately")
+    return escape(", ".join(station.platforms))
+
+
+def station_card(
+    station: StationView,
+    polls: list[PollResult],
+    totals: tuple[int, int],
+    passes: tuple[int, int] = (0, 0),
+) -> str:
     # The password is never shown: only whether there is one.
     rows = [
         f"<b>{escape(station.name)}</b> — {health_label(station)}",
@@ -167,12 +189,20 @@ def station_card(station: StationView, polls: list[PollResult], totals: tuple[in
         _("Poll interval: {value} s").format(value=station.poll_interval),
         _("Connections at most: {value}").format(value=station.max_connections),
         _("Name encoding: {value}").format(value=encoding_label(station.encoding)),
+        _("Location: {value}").format(value=_location(station)),
+        _("Satellites: {value}").format(value=_platforms(station)),
         _("Files available: {count} ({size})").format(
             count=totals[0], size=common.size_label(totals[1])
         ),
         _("Last poll: {value}").format(value=common.when(station.last_poll_at)),
         _("Last success: {value}").format(value=common.when(station.last_success_at)),
     ]
+    if station.latitude is not None:
+        rows.append(
+            _("Passes in the last day: {received} received of {predicted} predicted").format(
+                received=passes[0], predicted=passes[1]
+            )
+        )
     if station.last_error:
         rows.append(
             _("Last error: {value}").format(value=escape(common.short(station.last_error, 300)))
@@ -304,6 +334,8 @@ def station_field_label(field: StationField) -> str:
         StationField.POLL_INTERVAL: _("Poll interval"),
         StationField.MAX_CONNECTIONS: _("Connections"),
         StationField.ENCODING: _("Name encoding"),
+        StationField.LOCATION: _("Location"),
+        StationField.PLATFORMS: _("Satellites"),
     }
     return labels[field]
 
@@ -345,6 +377,21 @@ def ask_station_value(field: StationField, station: StationView) -> str:
         StationField.MAX_CONNECTIONS: (
             _("Send how many connections the station allows at once, from 1 to 20."),
             str(station.max_connections),
+        ),
+        StationField.LOCATION: (
+            _(
+                "Send the antenna's latitude and longitude in degrees, then, if you like, its "
+                "altitude in metres and the lowest elevation of a pass worth expecting "
+                "(for example 55.75 37.62 150 10), or - for no location (no predicted passes)."
+            ),
+            _location(station),
+        ),
+        StationField.PLATFORMS: (
+            _(
+                "Send the satellites the station receives, separated by commas (for example "
+                "NOAA-20, Metop-B, EOS-Aqua), or - for those its files showed lately."
+            ),
+            _platforms(station),
         ),
     }
     ask, now = asks[field]

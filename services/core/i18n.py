@@ -157,6 +157,9 @@ ERROR_TEXTS: dict[str, str] = {
     "unknown_pattern": N_("The station has no such pattern any more."),
     "invalid_choice": N_("This choice of satellites and instruments cannot be saved."),
     "invalid_time_zone": N_("Unknown time zone: give a name like Europe/Moscow or UTC."),
+    "bad_location": N_(
+        "Send latitude and longitude, then altitude and elevation mask if you like."
+    ),
 }
 
 # Errors that carry their amounts, as the edges format them (sizes in the reader's units).

@@ -563,3 +563,46 @@ async def test_the_pattern_wizard_tries_saves_and_deletes_a_stations_pattern(
     await telegram.wait_until(lambda: first_trial.text == "Cancelled.")
     assert await services.passes.patterns(station.id) == []
     assert no_traceback(telegram)
+
+
+async def test_an_admin_sets_a_stations_location_and_satellites_in_the_bot(
+    app: Application, telegram: FakeTelegram
+) -> None:
+    services = services_of(app)
+    admin, root = await person(services, telegram, ADMIN, "Root", admin=True)
+    station = await station_without_server(services, admin, "Moscow")
+    await telegram.send_text(root, "/stations_admin")
+    card = await telegram.expect_message(root.id)
+    await telegram.press(root, card, "Moscow")
+    await telegram.wait_until(lambda: "Location: none" in card.text)
+    assert "Passes in the last day" not in card.text  # nothing is predicted without a location
+
+    await telegram.press(root, card, "Edit")
+    await telegram.wait_until(lambda: "choose what to change" in card.text)
+    await telegram.press(root, card, "Location")
+    assert "latitude and longitude" in (await telegram.expect_message(root.id)).text
+    await telegram.send_text(root, "somewhere north")
+    assert "Send latitude and longitude" in (await telegram.expect_message(root.id)).text
+    await telegram.send_text(root, "95 37.62")
+    assert "Latitude must be from -90 to 90" in (await telegram.expect_message(root.id)).text
+    await telegram.send_text(root, "55,75 37,62 150 15")
+    card = await telegram.expect_message(root.id)
+    assert "Location: 55.75° 37.62°, 150 m, passes above 15°" in card.text
+    assert "Passes in the last day: 0 received of 0 predicted" in card.text
+
+    await telegram.press(root, card, "Edit")
+    await telegram.wait_until(lambda: "choose what to change" in card.text)
+    await telegram.press(root, card, "Satellites")
+    await telegram.expect_message(root.id)
+    await telegram.send_text(root, "NOAA-20, Metop-B")
+    card = await telegram.expect_message(root.id)
+    assert "Satellites: Metop-B, NOAA-20" in card.text
+    stored = await Station.get(id=station.id)
+    assert (stored.latitude, stored.longitude, stored.altitude, stored.min_elevation) == (
+        55.75,
+        37.62,
+        150,
+        15,
+    )
+    assert stored.platforms == ["Metop-B", "NOAA-20"]
+    assert no_traceback(telegram)
