@@ -170,6 +170,14 @@ class StationFileOut(BaseModel):
     available_at: datetime | None
     new: bool = Field(description="available since you last marked the station seen")
     gone: bool
+    platform: str | None = Field(description="what the name says; null: no pattern knows it")
+    instrument: str | None
+    level: str | None
+    product: str | None
+    start_at: datetime | None = Field(description="acquisition start, from the name")
+    end_at: datetime | None
+    orbit: int | None
+    pass_id: int | None = Field(description="the satellite pass it belongs to")
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -180,6 +188,15 @@ class StationFileQuery(PageQuery):
     since: datetime | None = Field(default=None, description="available at or after this time")
     only_new: bool = False
     include_gone: bool = False
+    platform: str | None = Field(default=None, max_length=40, description="e.g. NOAA-20")
+    instrument: str | None = Field(default=None, max_length=40, description="e.g. VIIRS")
+    level: str | None = Field(default=None, max_length=16, description="e.g. L1B, SDR, L0")
+    taken_after: datetime | None = Field(
+        default=None, description="acquired (per the name) at or after this time"
+    )
+    taken_before: datetime | None = Field(
+        default=None, description="acquired (per the name) at or before this time"
+    )
 
 
 class StationFilePageOut(Page):
@@ -392,6 +409,11 @@ async def list_station_files(request: web.Request) -> web.Response:
             since=query.since,
             only_new=query.only_new,
             include_gone=query.include_gone,
+            platform=query.platform,
+            instrument=query.instrument,
+            level=query.level,
+            taken_after=query.taken_after,
+            taken_before=query.taken_before,
         ),
         page=query.page,
         per_page=query.per_page,

@@ -1,5 +1,6 @@
 """Stations for their users: /stations chooses the stations you follow; /station_files lists the
-files on them, newest first, filtered by station or to new ones, and marks them seen. Each
+files on them, newest first, filtered by station, to new ones or by what the names say
+(`/station_files NOAA-20 VIIRS`), and marks them seen. Each
 listed file has a ⬇ button, handled with the downloads (`bot.downloads.handlers`). Active users
 only (router filter). /files, its first name, still works."""
 
@@ -9,7 +10,8 @@ import contextlib
 
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 
 from bot.callbacks import (
@@ -75,14 +77,26 @@ async def change_choice(
 
 
 async def _file_list(
-    services: Services, user: UserView, station_id: int, page: int, only_new: bool
+    services: Services,
+    user: UserView,
+    station_id: int,
+    page: int,
+    only_new: bool,
+    kinds: dict[str, str] | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     followed = [
         item.station for item in await services.stations.stations_for(user) if item.followed
     ]
     if not followed:
         return texts.no_followed_stations(), None
-    where = StationFileFilter(station_id=station_id or None, only_new=only_new)
+    kinds = kinds or {}
+    where = StationFileFilter(
+        station_id=station_id or None,
+        only_new=only_new,
+        platform=kinds.get("platform"),
+        instrument=kinds.get("instrument"),
+        level=kinds.get("level"),
+    )
     listing = await services.stations.list_files(user, where, page=page, per_page=PER_PAGE)
     if not listing.items and listing.page > listing.pages:  # the list got shorter meanwhile
         listing = await services.stations.list_files(
@@ -90,18 +104,46 @@ async def _file_list(
         )
     name = next((s.name for s in followed if s.id == station_id), None)
     return (
-        texts.station_files(listing, name, only_new),
+        texts.station_files(listing, name, only_new, list(kinds.values())),
         keyboards.station_files(listing, station_id, only_new),
     )
 
 
-async def list_station_files(message: Message, services: Services, user: UserView) -> None:
-    text, markup = await _file_list(services, user, 0, 1, False)
+# The chat's state data keeps the words of `/station_files NOAA-20 VIIRS` while it pages.
+KINDS = "station_file_kinds"
+
+
+async def list_station_files(
+    message: Message, command: CommandObject, services: Services, user: UserView, state: FSMContext
+) -> None:
+    """`/station_files [platform] [instrument] [level]`: each word (any case) is one of the
+    platforms, instruments or levels the names on your stations show."""
+    words = (command.args or "").split()
+    kinds: dict[str, str] = {}
+    if words:
+        known = await services.stations.file_kinds(user)
+        for word in words:
+            found = [
+                (column, value)
+                for column, values in known.items()
+                for value in values
+                if value.casefold() == word.casefold()
+            ]
+            if not found:
+                await message.answer(texts.unknown_file_kind(word, known))
+                return
+            kinds.update(found[:1])
+    await state.update_data({KINDS: kinds})
+    text, markup = await _file_list(services, user, 0, 1, False, kinds)
     await message.answer(text, reply_markup=markup)
 
 
 async def station_files_action(
-    query: CallbackQuery, callback_data: StationFilesCallback, services: Services, user: UserView
+    query: CallbackQuery,
+    callback_data: StationFilesCallback,
+    services: Services,
+    user: UserView,
+    state: FSMContext,
 ) -> None:
     action, station_id = callback_data.action, callback_data.station_id
     only_new, page = callback_data.new, callback_data.page
@@ -120,7 +162,10 @@ async def station_files_action(
     if action is StationFilesAction.SEEN:
         await services.stations.mark_seen(user, station_id or None)
         note, page = texts.marked_seen(), 1
-    text, markup = await _file_list(services, user, station_id, page, only_new)
+    if action is StationFilesAction.OPEN:
+        await state.update_data({KINDS: {}})  # from an announcement: everything
+    kinds = dict((await state.get_data()).get(KINDS) or {})
+    text, markup = await _file_list(services, user, station_id, page, only_new, kinds)
     if action is StationFilesAction.OPEN and query.bot is not None:
         # From an announcement: the list comes as a message of its own; the announcement stays.
         await query.bot.send_message(query.from_user.id, text, reply_markup=markup)

@@ -44,11 +44,15 @@ def no_followed_stations() -> str:
     return _("You follow no stations yet. Choose them in /stations.")
 
 
-def station_files(page: StationFilePage, station_name: str | None, only_new: bool) -> str:
+def station_files(
+    page: StationFilePage, station_name: str | None, only_new: bool, kinds: list[str] | None = None
+) -> str:
     scope = escape(station_name) if station_name else _("all you follow")
     filters = _("Station: {station}").format(station=scope)
     if only_new:
         filters += " · " + _("only new")
+    if kinds:
+        filters += " · " + escape(" ".join(kinds))
     if page.total == 0:
         return filters + "\n" + (_("No new files.") if only_new else _("No files yet."))
     header = _("Station files: {total} (page {page} of {pages})").format(
@@ -58,12 +62,22 @@ def station_files(page: StationFilePage, station_name: str | None, only_new: boo
     start = (page.page - 1) * page.per_page
     for number, file in enumerate(page.items, start + 1):
         mark = "🆕 " if file.new else ""
+        said = " ".join(k for k in (file.platform, file.instrument, file.level) if k)
         lines.append(
             f"{number}. {mark}<code>{escape(common.short(file.name))}</code> — "
-            f"{escape(file.station_name)} — {common.size_label(file.size)} — "
+            + (f"{escape(said)} — " if said else "")
+            + f"{escape(file.station_name)} — {common.size_label(file.size)} — "
             f"{common.when(file.available_at)}"
         )
     return "\n".join(lines)
+
+
+def unknown_file_kind(word: str, known: dict[str, list[str]]) -> str:
+    seen = ", ".join(v for values in known.values() for v in values) or _("none yet")
+    return _(
+        "No file on your stations is of {word}. Filter by what the names show: {known}. "
+        "For example /station_files NOAA-20 VIIRS."
+    ).format(word=f"<b>{escape(common.short(word, 40))}</b>", known=escape(seen))
 
 
 def pick_station_filter() -> str:

@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from pyorbital.orbital import Orbital, OrbitalError
-from pyorbital.tlefile import ChecksumError
 
 from services.core.errors import InvalidInput
 
@@ -127,7 +125,7 @@ class Orbits:
                             max_elevation=round(float(elevation), 1),
                         )
                     )
-            except (ArithmeticError, ValueError, OrbitalError) as exc:
+            except (ArithmeticError, ValueError, _pyorbital_error()) as exc:
                 # Elements propagated far from their epoch (a decayed satellite) can break the
                 # root finding; one bad platform must not hide the others' passes.
                 log.warning("Cannot predict passes of %s: %s", platform, exc)
@@ -145,14 +143,31 @@ class Orbits:
         # CelesTrak: never let it, no file means nothing is known.
         if self.tle_file is None or not platform.strip():
             return None
+        from pyorbital.tlefile import ChecksumError
+
         try:
-            return Orbital(platform, tle_file=str(self.tle_file))
+            return _new_orbital(platform, self.tle_file)
         except KeyError:  # no elements for it in the file
             return None
         except (OSError, ValueError, IndexError, StopIteration, ChecksumError) as exc:
             # A missing, unreadable or damaged file: nothing known, and say why once.
             log.warning("No usable TLE for %s in %s: %s", platform, self.tle_file, exc)
             return None
+
+
+# pyorbital (with numpy and scipy) is imported when first needed: it costs most of a second,
+# and a process without orbital elements never needs it.
+def _new_orbital(platform: str, tle_file: Path) -> Any:
+    from pyorbital.orbital import Orbital
+
+    return Orbital(platform, tle_file=str(tle_file))
+
+
+def _pyorbital_error() -> type[Exception]:
+    from pyorbital.orbital import OrbitalError
+
+    error: type[Exception] = OrbitalError
+    return error
 
 
 class TleSource:

@@ -636,6 +636,16 @@ class StationService:
             query = query.filter(path__startswith=where.path_prefix)
         if where.since:
             query = query.filter(available_at__gte=where.since)
+        for column in ("platform", "instrument", "level"):
+            if value := getattr(where, column):
+                query = query.filter(**{f"{column}__iexact": value})
+        if where.taken_after:
+            query = query.filter(
+                Q(end_at__gte=where.taken_after)
+                | Q(end_at__isnull=True, start_at__gte=where.taken_after)
+            )
+        if where.taken_before:
+            query = query.filter(start_at__lte=where.taken_before)
         total = await query.count()
         rows = (
             await query.order_by("-available_at", "-id")
@@ -647,6 +657,20 @@ class StationService:
             for r in rows
         ]
         return StationFilePage(items, page, per_page, total)
+
+    async def file_kinds(self, user: UserView) -> dict[str, list[str]]:
+        """The platforms, instruments and levels the names on followed stations show (for
+        choosing a filter)."""
+        followed = list(await _followed_ids(user.id))
+        kinds: dict[str, list[str]] = {}
+        for column in ("platform", "instrument", "level"):
+            values = await (
+                StationFile.filter(station_id__in=followed, **{f"{column}__not_isnull": True})
+                .distinct()
+                .values_list(column, flat=True)
+            )
+            kinds[column] = sorted({str(v) for v in values})
+        return kinds
 
     async def survey(self, user: UserView) -> list[SurveyItem]:
         """Per followed station: the last poll, new files in it, and new since last seen."""

@@ -110,6 +110,15 @@ class StationFileView:
     stable: bool
     gone: bool
     new: bool  # available since the caller last marked the station seen
+    # What the name says (services.passes.names); None when no pattern knows it.
+    platform: str | None = None
+    instrument: str | None = None
+    level: str | None = None
+    product: str | None = None
+    start_at: datetime | None = None
+    end_at: datetime | None = None
+    orbit: int | None = None
+    pass_id: int | None = None
 
     @property
     def name(self) -> str:
@@ -135,6 +144,13 @@ class StationFileFilter:
     since: datetime | None = None
     only_new: bool = False
     include_gone: bool = False
+    # By what the names say: exact platform / instrument / level (any case), and a time range
+    # the file's acquisition overlaps.
+    platform: str | None = None
+    instrument: str | None = None
+    level: str | None = None
+    taken_after: datetime | None = None
+    taken_before: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -193,4 +209,12 @@ def file_view(row: StationFile, station_name: str, seen_until: datetime) -> Stat
         stable=row.stable,
         gone=row.gone,
         new=row.available_at is not None and row.available_at > seen_until,
+        platform=row.platform,
+        instrument=row.instrument,
+        level=row.level,
+        product=row.product,
+        start_at=row.start_at,
+        end_at=row.end_at,
+        orbit=row.orbit,
+        pass_id=row.satellite_pass_id,
     )

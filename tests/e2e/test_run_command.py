@@ -18,7 +18,7 @@ from tests.support.telegram_fake import FakeTelegram
 
 async def wait_healthy(url: str, process: asyncio.subprocess.Process) -> dict[str, object]:
     async with aiohttp.ClientSession() as http:
-        for _ in range(200):
+        for _ in range(600):  # 60 s: a cold start on a busy machine compiles every module
             if process.returncode is not None:
                 raise AssertionError(f"ftpgram exited with {process.returncode}")
             # Not listening yet: try again shortly.

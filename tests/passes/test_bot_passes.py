@@ -36,6 +36,7 @@ from tests.support.application import services_of
 from tests.support.ftp_files import put
 from tests.support.ftp_servers import aioftp_server
 from tests.support.messages import message_containing, seen
+from tests.support.passes import station_with_files
 from tests.support.people import person
 from tests.support.stations import add_station
 from tests.support.telegram_fake import BotMessage, FakeTelegram
@@ -605,4 +606,38 @@ async def test_an_admin_sets_a_stations_location_and_satellites_in_the_bot(
         15,
     )
     assert stored.platforms == ["Metop-B", "NOAA-20"]
+    assert no_traceback(telegram)
+
+
+async def test_station_files_filter_by_what_the_names_say(
+    app: Application, telegram: FakeTelegram
+) -> None:
+    services = services_of(app)
+    fiona_view, fiona = await person(services, telegram, 7307, "Fiona")
+    admin, _ = await person(services, telegram, ADMIN, "Root", admin=True)
+    station_id = await station_with_files(
+        services,
+        admin,
+        {
+            "SVM01_j01_d20230101_t1200000_e1201250_b58000_c20230101121500123456_cspp_dev.h5": 10,
+            "SATMS_j01_d20230101_t1200000_e1208000_b58000_c20230101121500123456_cspp_dev.h5": 20,
+            "AVHR_HRP_00_M01_20230101120000Z_20230101121500Z_N_O_20230101121600Z": 30,
+            "operator notes.txt": 40,
+        },
+    )
+    await services.stations.follow(fiona_view, [station_id])
+
+    await telegram.send_text(fiona, "/station_files noaa-20 viirs")
+    listed = seen((await telegram.expect_message(fiona.id)).text)
+    assert "Station files: 1 " in listed and "NOAA-20 VIIRS SDR" in listed
+    assert "SATMS" not in listed and "AVHR" not in listed
+
+    await telegram.send_text(fiona, "/station_files Meteor-M")
+    refused = seen((await telegram.expect_message(fiona.id)).text)
+    assert "No file on your stations is of Meteor-M" in refused
+    assert "Metop-B" in refused and "NOAA-20" in refused and "ATMS" in refused
+
+    await telegram.send_text(fiona, "/station_files")
+    everything = seen((await telegram.expect_message(fiona.id)).text)
+    assert "Station files: 4 " in everything and "operator notes.txt" in everything
     assert no_traceback(telegram)

@@ -134,7 +134,7 @@ def test_no_file_knows_nothing_and_never_asks_pyorbital(monkeypatch: pytest.Monk
     def no_pyorbital(*args: object, **kwargs: object) -> None:
         raise AssertionError("pyorbital would read $TLES or download from CelesTrak")
 
-    monkeypatch.setattr(orbits_module, "Orbital", no_pyorbital)
+    monkeypatch.setattr(orbits_module, "_new_orbital", no_pyorbital)
     orbits = Orbits(None)
     assert not orbits.known("NOAA-19")
     assert orbits.epoch("NOAA-19") is None

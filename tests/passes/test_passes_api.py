@@ -397,3 +397,42 @@ async def test_administrators_try_save_and_remove_name_patterns(
     assert (response.status, (await response.json())["error"]["code"]) == (404, "unknown_pattern")
     response = await client.get("/api/v1/admin/stations/999999/patterns/", headers=root)
     assert (response.status, (await response.json())["error"]["code"]) == (404, "unknown_station")
+
+
+async def test_station_files_carry_their_metadata_and_filter_by_it(
+    client: Client, services: Services
+) -> None:
+    admin = await make_user(services, 900001, admin=True, name="Root")
+    follower = await make_user(services, 7401, name="Follower")
+    station_id = await station_with_files(services, admin, {**GRANULES, "notes.txt": 5})
+    await services.stations.follow(follower, [station_id])
+    headers = await token(services, follower)
+
+    status, page = await get(client, "/api/v1/station-files/?per_page=50", headers)
+    assert status == 200 and page["total"] == 4
+    by_name = {f["name"]: f for f in page["items"]}
+    atms = by_name[next(n.rsplit("/", 1)[-1] for n in GRANULES if "SATMS" in n)]
+    assert (atms["platform"], atms["instrument"], atms["level"], atms["orbit"]) == (
+        "NOAA-20",
+        "ATMS",
+        "SDR",
+        58000,
+    )
+    assert (atms["start_at"], atms["end_at"]) == ("2023-01-01T12:00:00Z", "2023-01-01T12:08:00Z")
+    assert atms["pass_id"] is not None
+    assert by_name["notes.txt"]["platform"] is None and by_name["notes.txt"]["pass_id"] is None
+
+    for query, total in [
+        ("platform=noaa-20", 3),
+        ("instrument=VIIRS", 2),
+        ("level=sdr", 3),
+        ("platform=Metop-B", 0),
+        # Acquired after 12:02 (per the names): the second VIIRS granule and the ATMS file.
+        ("taken_after=2023-01-01T12:02:00Z", 2),
+        ("taken_before=2023-01-01T11:59:00Z", 0),
+        ("platform=NOAA-20&taken_after=2023-01-01T12:00:00Z&taken_before=2023-01-01T12:01:00Z", 2),
+    ]:
+        status, answer = await get(client, f"/api/v1/station-files/?{query}", headers)
+        assert (status, answer["total"]) == (200, total), query
+    status, answer = await get(client, "/api/v1/station-files/?taken_after=yesterday", headers)
+    assert status == 400 and answer["error"]["code"]

@@ -103,6 +103,17 @@ async def test_a_follower_sees_a_pass_and_downloads_it(
         await expect(panel.locator(".pass-file-list tbody tr")).to_have_count(3)
         await expect(row.get_by_role("button", name="Hide files")).to_be_visible()
         await screenshot(page, request.node.name)
+
+        # The station files show what their names say, and filter by it.
+        await page.goto("/stations")
+        files = page.locator("#station-files tbody tr")
+        await expect(files).to_have_count(3)
+        await page.locator("#filter-platform").fill("noaa-20")
+        await page.locator("#filter-instrument").fill("ATMS")
+        await page.locator("#station-filter").get_by_role("button", name="Show").click()
+        await expect(files).to_have_count(1)
+        said = files.locator(".said")
+        await expect(said).to_have_text("NOAA-20 ATMS SDR · Jan 1, 2023, 12:00 PM")
         watched.assert_clean()
     assert await Download.filter(user_id=follower.id).count() == 3
 

@@ -4,7 +4,7 @@
 (function () {
   const { t, api, el, bytes, when, notify, act, query, pager } = window.ftpgram;
   const PER_PAGE = 20;
-  const state = { page: 1, stationId: "", onlyNew: false };
+  const state = { page: 1, stationId: "", onlyNew: false, kinds: {} };
   const list = document.getElementById("station-list");
   const filter = document.getElementById("filter-station");
   const filesBody = document.querySelector("#station-files tbody");
@@ -51,11 +51,29 @@
     const result = await api(
       "GET",
       "/api/v1/station-files/" +
-        query({ page: state.page, per_page: PER_PAGE, station_id: state.stationId, only_new: state.onlyNew }),
+        query({
+          page: state.page,
+          per_page: PER_PAGE,
+          station_id: state.stationId,
+          only_new: state.onlyNew,
+          ...state.kinds,
+        }),
     );
     filesBody.replaceChildren(...result.items.map(fileRow));
     document.getElementById("station-files-empty").hidden = result.total > 0;
     pager("station", result.page, result.per_page, result.total, loadFiles);
+  }
+
+  // What the name says: "NOAA-20 VIIRS SDR · 12:00" (empty when no pattern knows it).
+  function said(file) {
+    const kinds = [file.platform, file.instrument, file.level].filter(Boolean).join(" ");
+    return kinds && file.start_at ? kinds + " · " + when(file.start_at) : kinds;
+  }
+
+  // A datetime-local value (the browser's zone) as an ISO instant, or "" when empty.
+  function instant(id) {
+    const value = document.getElementById(id).value;
+    return value ? new Date(value).toISOString() : "";
   }
 
   function fileRow(file) {
@@ -73,6 +91,7 @@
       el("td", { text: file.station_name }),
       el("td", {}, el("span", { class: "path", text: file.path }), file.new ? " " : null,
         file.new ? el("span", { class: "badge new", text: t("new") }) : null),
+      el("td", { class: "said", text: said(file) }),
       el("td", { class: "num", text: bytes(file.size) }),
       el("td", { text: when(file.available_at) }),
       el("td", { class: "actions" }, button),
@@ -94,6 +113,13 @@
     event.preventDefault();
     state.stationId = filter.value;
     state.onlyNew = document.getElementById("filter-new").checked;
+    state.kinds = {
+      platform: document.getElementById("filter-platform").value.trim(),
+      instrument: document.getElementById("filter-instrument").value.trim(),
+      level: document.getElementById("filter-level").value.trim(),
+      taken_after: instant("filter-after"),
+      taken_before: instant("filter-before"),
+    };
     act(null, () => loadFiles(1));
   });
 
