@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.accounts.users import UserView
 
@@ -31,6 +31,14 @@ class Page(BaseModel):
     page: int
     per_page: int
     total: int
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# A moment given in a query or body: without a zone ("2023-01-01", "2023-01-01T12:00") it is UTC.
+Instant = Annotated[datetime, AfterValidator(_aware)]
 
 
 class PageQuery(BaseModel):

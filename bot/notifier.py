@@ -76,13 +76,19 @@ class BotNotifier:
             markup = _markup(station_keyboards.station_announcement(station.id))
         await self.delivery.enqueue(user.id, text, reply_markup=markup)
 
-    async def announce_pass(self, user: UserView, passage: PassView) -> None:
+    async def announce_passes(self, user: UserView, passes: list[PassView]) -> None:
         with self.i18n.context(), self.i18n.use_locale(user.language):
-            text = pass_texts.pass_announcement(passage, user.time_zone)
-            markup = _markup(pass_keyboards.pass_announcement(passage.id))
+            if len(passes) == 1:
+                text = pass_texts.pass_announcement(passes[0], user.time_zone)
+                markup = _markup(pass_keyboards.pass_announcement(passes[0].id))
+            else:
+                text = pass_texts.passes_announcement(passes, user.time_zone)
+                markup = _markup(pass_keyboards.passes_announcement(passes))
         await self.delivery.enqueue(user.id, text, reply_markup=markup)
 
-    async def pass_missed(self, admin: UserView, station_name: str, missed: ScheduledPass) -> None:
+    async def pass_missed(
+        self, admin: UserView, station_name: str, missed: list[ScheduledPass]
+    ) -> None:
         with self.i18n.context(), self.i18n.use_locale(admin.language):
             text = pass_texts.pass_missed(station_name, missed, admin.time_zone)
         await self.delivery.enqueue(admin.id, text)

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, file_part, read_body, read_query, respond
-from api.schemas import Id, Page, PageQuery
+from api.schemas import Id, Instant, Page, PageQuery
 from services.core.errors import NotFound
 from services.storage.files import FileFilter, FileView, SharedDownload, ShareView, Upload
 
@@ -90,8 +90,8 @@ class SlotOut(BaseModel):
 
 class FileQuery(PageQuery):
     media_type: MediaType | None = None
-    date_from: datetime | None = None
-    date_to: datetime | None = None
+    date_from: Instant | None = None
+    date_to: Instant | None = None
     name: str | None = Field(default=None, max_length=255, description="part of the name")
     user_id: Id | None = Field(default=None, description="administrators: another user's files")
 
@@ -103,8 +103,8 @@ class FilePageOut(Page):
 class DeleteQuery(BaseModel):
     id: Id | None = None
     media_type: MediaType | None = None
-    date_from: datetime | None = None
-    date_to: datetime | None = None
+    date_from: Instant | None = None
+    date_to: Instant | None = None
     dry_run: bool = False
 
 
@@ -136,8 +136,8 @@ class ShareOut(BaseModel):
 
 class StatsQuery(BaseModel):
     media_type: MediaType | None = None
-    date_from: datetime | None = None
-    date_to: datetime | None = None
+    date_from: Instant | None = None
+    date_to: Instant | None = None
     user_id: Id | None = None
 
 

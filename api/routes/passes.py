@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond
 from api.routes.downloads import DownloadOut
-from api.schemas import Page, PageQuery, UserOut
+from api.schemas import Instant, Page, PageQuery, UserOut
 from services.passes.views import (
     PassFileView,
     PassFilter,
@@ -79,8 +79,8 @@ class PassQuery(PageQuery):
     platform: str | None = Field(default=None, max_length=40)
     instrument: str | None = Field(default=None, max_length=40)
     state: Literal["receiving", "complete"] | None = None
-    since: datetime | None = Field(default=None, description="passes ending at or after this")
-    until: datetime | None = Field(default=None, description="passes starting at or before this")
+    since: Instant | None = Field(default=None, description="passes ending at or after this")
+    until: Instant | None = Field(default=None, description="passes starting at or before this")
     per_page: int = Field(default=20, ge=1, le=200)
 
 

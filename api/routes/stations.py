@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.keys import services_of, user_of
 from api.openapi import RouteTable, read_body, read_query, respond
-from api.schemas import Page, PageQuery
+from api.schemas import Instant, Page, PageQuery
 from services.core.errors import StationUnavailable
 from services.stations.views import PollResult, StationFileFilter, StationView
 
@@ -185,16 +185,16 @@ class StationFileOut(BaseModel):
 class StationFileQuery(PageQuery):
     station_id: StationId | None = None
     path_prefix: str | None = Field(default=None, max_length=1000)
-    since: datetime | None = Field(default=None, description="available at or after this time")
+    since: Instant | None = Field(default=None, description="available at or after this time")
     only_new: bool = False
     include_gone: bool = False
     platform: str | None = Field(default=None, max_length=40, description="e.g. NOAA-20")
     instrument: str | None = Field(default=None, max_length=40, description="e.g. VIIRS")
     level: str | None = Field(default=None, max_length=16, description="e.g. L1B, SDR, L0")
-    taken_after: datetime | None = Field(
+    taken_after: Instant | None = Field(
         default=None, description="acquired (per the name) at or after this time"
     )
-    taken_before: datetime | None = Field(
+    taken_before: Instant | None = Field(
         default=None, description="acquired (per the name) at or before this time"
     )
 

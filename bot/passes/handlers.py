@@ -19,6 +19,7 @@ from bot.filters import ActiveUser
 from bot.passes import keyboards, texts
 from services.accounts.users import UserView
 from services.container import Services
+from services.messaging.telegram_text import split
 from services.passes.views import PassFilter
 from services.stations.views import StationView
 
@@ -92,7 +93,9 @@ async def next_passes(message: Message, services: Services, user: UserView) -> N
         await services.passes.schedule(user, station.id, NEXT_HOURS)
         for station in await _followed(services, user)
     ]
-    await message.answer(texts.next_passes(schedules, user.time_zone, NEXT_HOURS))
+    # Many stations make a long answer: it goes in parts Telegram takes.
+    for part in split(texts.next_passes(schedules, user.time_zone, NEXT_HOURS)):
+        await message.answer(part)
 
 
 # ---- /announce -----------------------------------------------------------------------------------

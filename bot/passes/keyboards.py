@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup
+from collections.abc import Sequence
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import (
@@ -15,8 +17,8 @@ from bot.callbacks import (
     PatternCallback,
 )
 from bot.common.keyboards import buttons
-from bot.passes.texts import pages_of
-from services.passes.views import PassPage
+from bot.passes.texts import ANNOUNCED, pages_of
+from services.passes.views import PassPage, PassView
 from services.stations.views import StationView
 
 # ---- a pass --------------------------------------------------------------------------------------
@@ -40,24 +42,35 @@ def pass_announcement(pass_id: int) -> InlineKeyboardMarkup:
     )
 
 
+def _pass_rows(
+    passes: Sequence[PassView], first: int, page: int
+) -> list[list[InlineKeyboardButton]]:
+    """Per pass, numbered from `first` as in the text: its download and its files."""
+    return [
+        buttons(
+            (
+                f"⬇ {number}",
+                PassCallback(action=PassAction.DOWNLOAD, pass_id=item.id, page=page),
+            ),
+            (
+                f"📄 {number}. {item.platform}"[:60],
+                PassCallback(action=PassAction.FILES, pass_id=item.id, page=page),
+            ),
+        )
+        for number, item in enumerate(passes, first)
+    ]
+
+
+def passes_announcement(passes: Sequence[PassView]) -> InlineKeyboardMarkup:
+    """Under an announcement of several passes (files come as a message of their own)."""
+    return InlineKeyboardMarkup(inline_keyboard=_pass_rows(passes[:ANNOUNCED], 1, 0))
+
+
 def pass_list(page: PassPage) -> InlineKeyboardMarkup | None:
     """Per pass (numbered as in the text) its download and its files; then the pages."""
     if not page.items:
         return None
-    start = (page.page - 1) * page.per_page
-    rows = [
-        buttons(
-            (
-                f"⬇ {number}",
-                PassCallback(action=PassAction.DOWNLOAD, pass_id=item.id, page=page.page),
-            ),
-            (
-                f"📄 {number}. {item.platform}"[:60],
-                PassCallback(action=PassAction.FILES, pass_id=item.id, page=page.page),
-            ),
-        )
-        for number, item in enumerate(page.items, start + 1)
-    ]
+    rows = _pass_rows(page.items, (page.page - 1) * page.per_page + 1, page.page)
     navigation = []
     if page.page > 1:
         navigation.append(("◀", PassCallback(action=PassAction.LIST, page=page.page - 1)))

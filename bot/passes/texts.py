@@ -87,6 +87,8 @@ def pass_line(passage: PassView, zone: str, date: str = "") -> str:
     if passage.instruments:
         parts.append(escape(", ".join(passage.instruments)))
     parts.append(_files(passage.files, passage.total_size))
+    if 0 < passage.new_files < passage.files:  # announced before; these came later
+        parts.append(_("{count} new").format(count=passage.new_files))
     return " · ".join(parts)
 
 
@@ -99,12 +101,37 @@ def pass_announcement(passage: PassView, zone: str) -> str:
     )
 
 
-def pass_missed(station_name: str, missed: ScheduledPass, zone: str) -> str:
-    return "⚠️ " + _("{platform} pass {time} expected over {station}, nothing arrived.").format(
-        platform=f"<b>{escape(missed.platform)}</b>",
-        time=span(missed.rise, missed.set, zone),
-        station=f"<b>{escape(station_name)}</b>",
+# Passes listed in one announcement at most; the rest are in /passes.
+ANNOUNCED = 8
+
+
+def passes_announcement(passes: Sequence[PassView], zone: str) -> str:
+    """Several passes over one station completing at once: one message."""
+    head = _("🛰 {count} passes over {station} are in:").format(
+        count=len(passes), station=f"<b>{escape(passes[0].station_name)}</b>"
     )
+    lines = [head]
+    for number, passage in enumerate(passes[:ANNOUNCED], 1):
+        lines.append(f"{number}. {pass_line(passage, zone, '%Y-%m-%d')}")
+    if len(passes) > ANNOUNCED:
+        lines.append(_("…and {count} more: /passes").format(count=len(passes) - ANNOUNCED))
+    return "\n".join(lines)
+
+
+def pass_missed(station_name: str, missed: Sequence[ScheduledPass], zone: str) -> str:
+    """One notice per station and check: usually one pass, several after a quiet spell."""
+    lines = [
+        "⚠️ "
+        + _("{platform} pass {time} expected over {station}, nothing arrived.").format(
+            platform=f"<b>{escape(item.platform)}</b>",
+            time=span(item.rise, item.set, zone),
+            station=f"<b>{escape(station_name)}</b>",
+        )
+        for item in missed[:ANNOUNCED]
+    ]
+    if len(missed) > ANNOUNCED:
+        lines.append(_("…and {count} more").format(count=len(missed) - ANNOUNCED))
+    return "\n".join(lines)
 
 
 # ---- /passes -------------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import re
 import string
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -93,10 +94,22 @@ _CODES_MAX = 50
 _CODE_MAX = 40  # platform codes and names, instruments
 _LEVEL_MAX = 16
 _PRODUCT_MAX = 60
-_FREE_MAX = 3  # fields without a width in an admin's format
+# Fields of open length (no width, or %f, %c, %p…) in an admin's format: each one more multiplies
+# the work on a name that almost matches.
+_FREE_MAX = 3
+# On top of that count, an admin's format is timed on names built to make it backtrack: at 128
+# characters, and the growth from 64 to 128 projected to 255, each try must stay under this.
+_PROBE_BUDGET = 0.05  # seconds of CPU
+_OPEN = re.compile(r"(?<!\\)[*+]|\{\d+,\}")
+_WORD = r"[^ \t\n\r\f\v\-_:]+"  # what trollsift makes of %f, %c, %p
 _COMPRESSED = frozenset(
     {"bz2", "gz", "xz", "z", "zst"}
 )  # stations often publish names + one of these
+
+# How far ahead of now a name may be dated (station clocks drift), and the longest span a file
+# may cover.
+_AHEAD = timedelta(days=2)
+_LONGEST = timedelta(hours=6)
 
 _SEPARATORS = re.compile(r"[-_ /]")
 
@@ -493,8 +506,10 @@ def _start(found: Mapping[str, Any]) -> datetime | None:
     if isinstance(day, datetime):  # d{start_date:%Y%m%d}_t{start_time:%H%M%S}, as pytroll writes
         start = datetime.combine(day.date(), start.timetz())
     start = _utc(start)
-    # Without a year strptime says 1900; no station received anything before 1970.
-    return start if start.year >= 1970 else None
+    # Without a year strptime says 1900; no station received anything before 1970, nor
+    # anything dated days ahead (a name from 9999 would also overflow every time sum).
+    latest = datetime.now(UTC) + _AHEAD
+    return start if start.year >= 1970 and start <= latest else None
 
 
 def _end(found: Mapping[str, Any], start: datetime) -> datetime | None:
@@ -507,7 +522,8 @@ def _end(found: Mapping[str, Any], start: datetime) -> datetime | None:
         end = datetime.combine(start.date(), end.time(), UTC)
         return end if end >= start else end + timedelta(days=1)
     end = _utc(end)
-    return end if end >= start else None
+    # One file is one pass's worth at most: a longer span is a misread, not data.
+    return end if start <= end <= start + _LONGEST else None
 
 
 def _orbit(value: object) -> int | None:
@@ -596,6 +612,11 @@ def _checked(
     fixed = _fixed(platform, "platform", _CODE_MAX, _PLATFORMS)
     if "platform" not in specs and fixed is None:
         raise _invalid("The pattern needs a {platform} field, or a fixed platform.")
+    if family == STATION and not _quick(fmt):
+        raise _invalid(
+            "This pattern takes too long on names that almost match it: give its fields "
+            "widths, such as {code:4s}, or put distinct text between them."
+        )
     return NamePattern(
         fmt,
         _codes(platforms),
@@ -619,13 +640,17 @@ def _fields(fmt: str, most_free: int | None) -> dict[str, str]:
     specs: dict[str, str] = {}
     loose = False  # whether the previous field has no width and no text after it
     free_fields = 0
-    for literal, name, spec, _ in tokens:
+    # The text after each token (the next token's literal): a field that cannot match it ends
+    # where that text begins.
+    after = [token[0] for token in tokens[1:]] + [""]
+    for (literal, name, spec, _), following in zip(tokens, after, strict=True):
         if name is None:
             continue
         if not name.isidentifier():
             raise _invalid(f"Field {{{name}}} needs a name of letters, digits and _.")
         spec = spec or ""
-        free = "%" not in spec and not any(c.isdigit() for c in spec)
+        # Judged by the regex trollsift makes of it: {a:0s} and %f match any length too.
+        free = _open(regex_format(f"{{{name}:{spec}}}" if spec else f"{{{name}}}"), following)
         if loose and free and not literal:
             raise _invalid(
                 f"Field {{{name}}} touches the field before it: put text between them or give "
@@ -635,13 +660,41 @@ def _fields(fmt: str, most_free: int | None) -> dict[str, str]:
         free_fields += free
         if most_free is not None and free_fields > most_free:
             raise _invalid(
-                f"At most {most_free} fields without a width: give {{{name}}} one, such as "
+                f"At most {most_free} fields of open length: give {{{name}}} a width, such as "
                 f"{{{name}:4s}}, or write its text out."
             )
         if name in _DATE_FIELDS and not _is_date(spec):
             raise _invalid(f"{{{name}}} needs a valid date format, such as {{{name}:%Y%m%d}}.")
         specs[name] = spec
     return specs
+
+
+def _quick(fmt: str) -> bool:
+    """Whether matching `fmt` stays fast on names made to make its regex backtrack."""
+    regex = re.compile(regex_format(fmt) + "$")
+    shapes = [("", c) for c in "a_0.- "] + [("20230101", "_a"), ("2023010112", "0_")]
+    for prefix, unit in shapes:
+        timings = []
+        for length in (64, 128):
+            # This thread's CPU time: other processes and threads do not count against it.
+            started = time.thread_time()
+            regex.match(prefix + unit * (length // len(unit)))
+            timings.append(time.thread_time() - started)
+            if timings[-1] > _PROBE_BUDGET:
+                return False
+        growth = timings[1] / max(timings[0], 1e-6)
+        if timings[1] * max(growth, 2.0) > _PROBE_BUDGET:
+            return False
+    return True
+
+
+def _open(regex: str, following: str) -> bool:
+    """Whether a field's regex matches any length where the name goes on: {a}, {a:0s}, or
+    %f / %c / %p (a run of anything but blanks, "-", "_" and ":") unless the text after it
+    begins with one of those."""
+    if not _OPEN.search(regex):
+        return False
+    return not (_WORD in regex and following[:1] in (" ", "-", "_", ":"))
 
 
 def _is_date(spec: str) -> bool:

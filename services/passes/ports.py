@@ -11,8 +11,11 @@ if TYPE_CHECKING:
 
 
 class PassNotifier(Protocol):
-    async def announce_pass(self, user: UserView, passage: PassView) -> None:
-        """Tell a follower that a pass over a station they follow is complete."""
+    async def announce_passes(self, user: UserView, passes: list[PassView]) -> None:
+        """Tell a follower that these passes over one station they follow are complete (one
+        message; usually one pass, several after a quiet spell or a backlog)."""
 
-    async def pass_missed(self, admin: UserView, station_name: str, missed: ScheduledPass) -> None:
-        """Tell `admin` that a predicted pass brought no files to the station."""
+    async def pass_missed(
+        self, admin: UserView, station_name: str, missed: list[ScheduledPass]
+    ) -> None:
+        """Tell `admin` that predicted passes brought no files to the station."""

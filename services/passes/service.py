@@ -76,11 +76,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_PATTERNS = 20
+GROUP_BATCH = 5000
 SAMPLES = 20
 # Platforms a station's files showed within this long are the ones predicted for it (unless an
 # admin named them).
 SEEN_PLATFORMS = timedelta(days=30)
 PREDICT_HOURS = 36.0
+# Each prediction covers this much from the start of its hour, so any request up to 72 hours
+# ahead within that hour is served from it.
+WINDOW_HOURS = 74.0
+WINDOWS_KEPT = 256
 # A prediction made again (newer elements) is the same pass when it rises this close.
 SAME_PREDICTION = timedelta(minutes=10)
 
@@ -121,28 +126,44 @@ def patterns_of(station: Station) -> list[NamePattern]:
     return [*own, *PRESETS]
 
 
-@dataclass
-class _Pass:
-    """A pass while files are being grouped: the row, or one still to be created."""
+# Orbit numbers step up at a fixed point of the orbit; a pass received across it carries two
+# consecutive numbers. Files this far apart are never one pass, whatever the numbers say.
+ORBIT_STEP = 1
+PASS_LONGEST = timedelta(hours=3)
 
-    row: SatellitePass
 
-    def takes(self, f: StationFile, tolerance: timedelta) -> bool:
-        p = self.row
-        if f.platform != p.platform or f.start_at is None:
+def _overlap(
+    start: datetime, end: datetime, other_start: datetime, other_end: datetime, slack: timedelta
+) -> bool:
+    return start <= other_end + slack and end >= other_start - slack
+
+
+def _same_pass(
+    platform: str,
+    orbit: int | None,
+    start: datetime,
+    end: datetime,
+    p: SatellitePass,
+    tolerance: timedelta,
+) -> bool:
+    """Whether something of `platform` spanning start–end (with `orbit`, if known) belongs to
+    pass `p`: the same platform, times within the tolerance of each other, and, when both
+    orbits are known, the same orbit (or the next: the number changed mid-pass). The same
+    orbit also joins files whose times lie further apart (a long pass, slow granules)."""
+    if platform != p.platform:
+        return False
+    if orbit is not None and p.orbit is not None:
+        if orbit == p.orbit:
+            return _overlap(start, end, p.start_at, p.end_at, PASS_LONGEST)
+        if abs(orbit - p.orbit) > ORBIT_STEP:
             return False
-        if f.orbit is not None and p.orbit is not None:
-            # Orbits are authoritative, but a wrong number must not glue days together.
-            return f.orbit == p.orbit and abs(f.start_at - p.start_at) < timedelta(hours=3)
-        end = f.end_at or f.start_at
-        return f.start_at <= p.end_at + tolerance and end >= p.start_at - tolerance
+    return _overlap(start, end, p.start_at, p.end_at, tolerance)
 
-    def add(self, f: StationFile) -> None:
-        p = self.row
-        assert f.start_at is not None
-        p.start_at = min(p.start_at, f.start_at)
-        p.end_at = max(p.end_at, f.end_at or f.start_at)
-        p.orbit = p.orbit if p.orbit is not None else f.orbit
+
+def _widen(p: SatellitePass, start: datetime, end: datetime, orbit: int | None) -> None:
+    p.start_at, p.end_at = min(p.start_at, start), max(p.end_at, end)
+    if orbit is not None:
+        p.orbit = orbit if p.orbit is None else min(p.orbit, orbit)
 
 
 class PassService:
@@ -160,6 +181,8 @@ class PassService:
         self._audit = audit
         self.tles = tles
         self.rules = rules
+        # Predicted windows (see `predict`), per station, place, platforms, elements and hour.
+        self._windows: dict[tuple[Any, ...], list[ScheduledPass]] = {}
 
     # ---- after each poll ---------------------------------------------------------------
 
@@ -169,6 +192,12 @@ class PassService:
         return await self.complete_quiet(station, now)
 
     async def group(self, station_id: int, now: datetime) -> None:
+        """Put the station's files that belong to no pass yet into passes (in batches)."""
+        for _batch in range(100):  # 500,000 files: more waits for the next poll
+            if not await self._group_batch(station_id, now):
+                return
+
+    async def _group_batch(self, station_id: int, now: datetime) -> bool:
         loose = (
             await StationFile.filter(
                 station_id=station_id,
@@ -178,55 +207,87 @@ class PassService:
                 gone=False,
             )
             .order_by("start_at", "id")
-            .limit(5000)
+            .limit(GROUP_BATCH)
         )
         if not loose:
-            return
+            return False
         tolerance = timedelta(seconds=self.rules.tolerance)
-        first = min(f.start_at for f in loose if f.start_at) - timedelta(hours=3)
-        last = max((f.end_at or f.start_at) for f in loose if f.start_at) + timedelta(hours=3)
-        passes = [
-            _Pass(p)
-            for p in await SatellitePass.filter(
+        starts = [f.start_at for f in loose if f.start_at is not None]
+        ends = [f.end_at or f.start_at for f in loose if f.start_at is not None]
+        passes = list(
+            await SatellitePass.filter(
                 station_id=station_id,
                 platform__in={f.platform for f in loose},
-                start_at__lte=last,
-                end_at__gte=first,
-            ).order_by("start_at")
-        ]
-        members: dict[int, list[StationFile]] = {}
+                start_at__lte=max(e for e in ends if e) + PASS_LONGEST,
+                end_at__gte=min(starts) - PASS_LONGEST,
+            ).order_by("start_at", "id")
+        )
+        members: dict[int, list[int]] = {}  # id() of a pass -> its new files
         for f in loose:
             assert f.start_at is not None
             assert f.platform is not None
-            home = next((p for p in passes if p.takes(f, tolerance)), None)
+            end = f.end_at or f.start_at
+            home = next(
+                (
+                    p
+                    for p in passes
+                    if _same_pass(f.platform, f.orbit, f.start_at, end, p, tolerance)
+                ),
+                None,
+            )
             if home is None:
-                home = _Pass(
-                    SatellitePass(
-                        station_id=station_id,
-                        platform=f.platform,
-                        orbit=f.orbit,
-                        start_at=f.start_at,
-                        end_at=f.end_at or f.start_at,
-                        instruments=[],
-                        last_file_at=now,
-                        state=PassState.RECEIVING,
-                    )
+                home = SatellitePass(
+                    station_id=station_id,
+                    platform=f.platform,
+                    orbit=f.orbit,
+                    start_at=f.start_at,
+                    end_at=end,
+                    instruments=[],
+                    last_file_at=now,
+                    state=PassState.RECEIVING,
                 )
                 passes.append(home)
-            home.add(f)
-            members.setdefault(id(home), []).append(f)
+            _widen(home, f.start_at, end, f.orbit)
+            members.setdefault(id(home), []).append(f.id)
+        touched = [p for p in passes if id(p) in members]
         async with in_transaction():
-            for p in passes:
-                joined = members.get(id(p))
-                if not joined:
-                    continue
-                await p.row.save()
-                ids = [f.id for f in joined]
+            for p in touched:
+                # New files reopen a complete pass: it is announced again when quiet, with
+                # only the files nobody was told about counted as new.
+                p.state = PassState.RECEIVING
+                await p.save()
+                ids = members[id(p)]
                 for start in range(0, len(ids), 500):
                     await StationFile.filter(id__in=ids[start : start + 500]).update(
-                        satellite_pass_id=p.row.id
+                        satellite_pass_id=p.id
                     )
-        await self._refresh([p.row.id for p in passes if id(p) in members])
+            kept = await self._merge([p for p in passes if p.id is not None], touched, tolerance)
+        await self._refresh(kept)
+        return len(loose) == GROUP_BATCH
+
+    async def _merge(
+        self, passes: list[SatellitePass], touched: list[SatellitePass], tolerance: timedelta
+    ) -> set[int]:
+        """Passes that grew into each other (granules out of order, a file bridging two) become
+        one: the earlier keeps the files. Returns the ids of the passes left of `touched`."""
+        kept = {p.id for p in touched}
+        current: SatellitePass | None = None
+        for p in sorted(passes, key=lambda p: (p.platform, p.start_at, p.id)):
+            if (
+                current is None
+                or (current.id not in kept and p.id not in kept)
+                or not _same_pass(p.platform, p.orbit, p.start_at, p.end_at, current, tolerance)
+            ):
+                current = p
+                continue
+            await StationFile.filter(satellite_pass_id=p.id).update(satellite_pass_id=current.id)
+            _widen(current, p.start_at, p.end_at, p.orbit)
+            current.state = PassState.RECEIVING
+            await current.save()
+            await p.delete()
+            kept.discard(p.id)
+            kept.add(current.id)
+        return kept
 
     async def _refresh(self, pass_ids: Iterable[int]) -> None:
         """Totals, span and instruments of passes, from their files as they are now."""
@@ -256,8 +317,20 @@ class PassService:
             t["seen"] = max(t["seen"], seen)
             if instrument:
                 t["inst"].add(instrument)
+        held = set(
+            cast(
+                list[int],
+                await StationFile.filter(satellite_pass_id__in=ids).values_list(
+                    "satellite_pass_id", flat=True
+                ),
+            )
+        )
         for pass_id in ids:
-            if pass_id not in totals:  # every file of it is gone
+            if pass_id not in held:  # its files went to other passes (names read anew)
+                await SatellitePass.filter(id=pass_id).delete()
+                continue
+            if pass_id not in totals:  # every file of it is gone from the station
+                # A complete pass stays as history; one still receiving never was a pass.
                 await SatellitePass.filter(id=pass_id, state=PassState.RECEIVING).delete()
                 continue
             t = totals[pass_id]
@@ -271,59 +344,68 @@ class PassService:
             )
 
     async def complete_quiet(self, station: Station, now: datetime) -> int:
-        receiving = cast(
+        """Complete the receiving passes whose files are all stable and whose newest file was
+        first seen `quiet` seconds ago or more; announce those with files nobody was told
+        about. Returns the passes announced."""
+        quiet_since = now - timedelta(seconds=self.rules.quiet)
+        candidates = cast(
             list[int],
             await SatellitePass.filter(
-                station_id=station.id, state=PassState.RECEIVING
+                station_id=station.id, state=PassState.RECEIVING, last_file_at__lte=quiet_since
             ).values_list("id", flat=True),
         )
-        if not receiving:
+        if not candidates:
             return 0
-        await self._refresh(receiving)
-        quiet_since = now - timedelta(seconds=self.rules.quiet)
         unsettled = set(
             cast(
                 list[int],
                 await StationFile.filter(
-                    satellite_pass_id__in=receiving, stable=False, gone=False
+                    satellite_pass_id__in=candidates, stable=False, gone=False
                 ).values_list("satellite_pass_id", flat=True),
             )
         )
+        ready = [i for i in candidates if i not in unsettled]
+        if not ready:
+            return 0
+        await self._refresh(ready)  # their files may have changed or gone since they grew
         due = await SatellitePass.filter(
-            id__in=[i for i in receiving if i not in unsettled], last_file_at__lte=quiet_since
-        ).order_by("start_at")
-        announced = 0
-        for row in due:
-            async with in_transaction():
+            id__in=ready, state=PassState.RECEIVING, last_file_at__lte=quiet_since
+        ).order_by("start_at", "id")
+        news: list[PassView] = []
+        # One transaction: the passes complete, their files count as announced and the notices
+        # are queued together, so each pass is announced exactly once.
+        async with in_transaction():
+            for row in due:
                 taken = await SatellitePass.filter(id=row.id, state=PassState.RECEIVING).update(
                     state=PassState.COMPLETE, completed_at=now
                 )
                 if not taken:
                     continue
-                news = await StationFile.filter(
+                fresh = await StationFile.filter(
                     satellite_pass_id=row.id, announced=False, gone=False
                 ).update(announced=True)
                 row.state, row.completed_at = PassState.COMPLETE, now
-                if news:
-                    await self._announce(station, PassView.of(row, station.name))
-                    announced += 1
-        return announced
+                if fresh:  # else: files from before anyone followed the station
+                    news.append(PassView.of(row, station.name, new_files=fresh))
+            if news:
+                await self._announce(station, news)
+        return len(news)
 
-    async def _announce(self, station: Station, view: PassView) -> None:
+    async def _announce(self, station: Station, passes: list[PassView]) -> None:
         follows = await UserStation.filter(
             station_id=station.id, user__is_active=True, user__telegram_id__not_isnull=True
         ).select_related("user")
         told = 0
         for follow in follows:
-            if not _wanted(follow, view):
-                continue
-            await self._notifier.announce_pass(UserView.of(follow.user), view)
-            told += 1
+            wanted = [p for p in passes if _wanted(follow, p)]
+            if wanted:
+                await self._notifier.announce_passes(UserView.of(follow.user), wanted)
+                told += 1
         log.info(
-            "Station %s: pass %s %s announced to %d followers",
+            "Station %s: %d passes (%s) announced to %d followers",
             station.name,
-            view.platform,
-            view.start.isoformat(timespec="minutes"),
+            len(passes),
+            ", ".join(f"{p.platform} {p.start:%H:%M}" for p in passes[:5]),
             told,
             extra={"station_id": station.id},
         )
@@ -556,18 +638,35 @@ class PassService:
         )
 
     async def predict(self, station: Station, start: datetime, hours: float) -> list[ScheduledPass]:
+        """Passes over a located station rising in [start, start + hours] (hours ≤ 72).
+
+        pyorbital takes a good part of a second per station and day, so each station's next
+        three days are computed once an hour (per place, platforms and elements) and kept."""
         if station.latitude is None or station.longitude is None:
             return []
         place = Place(station.latitude, station.longitude, station.altitude, station.min_elevation)
-        orbits = self.tles.orbits()
-        platforms = await self._platforms(station, start)
-        predicted = await asyncio.to_thread(orbits.predict, platforms, place, start, hours)
-        return [
-            ScheduledPass(
-                station.id, p.platform, p.rise, p.culmination, p.set, p.max_elevation, None
+        platforms = tuple(await self._platforms(station, start))
+        source = self.tles.path()
+        stamp = source.stat().st_mtime if source is not None and source.exists() else 0.0
+        hour = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        key = (station.id, place, platforms, stamp, hour)
+        window = self._windows.get(key)
+        if window is None:
+            orbits = self.tles.orbits()
+            predicted = await asyncio.to_thread(
+                orbits.predict, platforms, place, hour, WINDOW_HOURS
             )
-            for p in predicted
-        ]
+            window = [
+                ScheduledPass(
+                    station.id, p.platform, p.rise, p.culmination, p.set, p.max_elevation, None
+                )
+                for p in predicted
+            ]
+            self._windows[key] = window
+            while len(self._windows) > WINDOWS_KEPT:  # the oldest first (dicts keep order)
+                del self._windows[next(iter(self._windows))]
+        end = start + timedelta(hours=min(hours, WINDOW_HOURS - 1))
+        return [p for p in window if start <= p.rise <= end]
 
     async def schedule(self, user: UserView, station_id: int, hours: float = 24.0) -> Schedule:
         """The next passes over a station the user follows (admins: any station)."""
@@ -633,13 +732,22 @@ class PassService:
         return stored
 
     async def check_missed(self, now: datetime) -> int:
-        """Decide the predicted passes whose wait is over; returns how many were missed."""
+        """Decide the predicted passes whose wait is over; tells admins about the missed ones
+        (one notice per station and check). Returns how many were missed.
+
+        A pass is judged only once its station was polled successfully after the wait ran
+        out: files of a station that is down, switched off or not polled yet are unknown, not
+        missing. Each is decided once, by a guarded update, in whichever process gets there."""
         cutoff = now - timedelta(seconds=self.rules.missed_after)
+        wait = timedelta(seconds=self.rules.missed_after)
         tolerance = timedelta(seconds=self.rules.tolerance)
-        missed = 0
+        missed: dict[int, tuple[str, list[ScheduledPass]]] = {}
         for expected in await ExpectedPass.filter(
-            state=ExpectedState.EXPECTED, set_at__lte=cutoff
+            state=ExpectedState.EXPECTED, set_at__lte=cutoff, station__enabled=True
         ).select_related("station"):
+            polled = expected.station.last_success_at
+            if polled is None or polled < expected.set_at + wait:
+                continue
             came = await SatellitePass.filter(
                 Q(platform=expected.platform),
                 station_id=expected.station_id,
@@ -650,20 +758,20 @@ class PassService:
             decided = await ExpectedPass.filter(
                 id=expected.id, state=ExpectedState.EXPECTED
             ).update(state=state)
-            if not decided or came:
-                continue  # another process decided it, or the files came
-            missed += 1
-            view = replace(ScheduledPass.of(expected), state=state)
+            if decided and not came:
+                station = missed.setdefault(expected.station_id, (expected.station.name, []))
+                station[1].append(replace(ScheduledPass.of(expected), state=state))
+        for station_id, (name, passes) in missed.items():
             log.warning(
-                "Station %s: predicted %s pass %s brought no files",
-                expected.station.name,
-                expected.platform,
-                expected.rise_at.isoformat(timespec="minutes"),
-                extra={"station_id": expected.station_id},
+                "Station %s: %d predicted passes brought no files (%s)",
+                name,
+                len(passes),
+                ", ".join(f"{p.platform} {p.rise:%H:%M}" for p in passes[:5]),
+                extra={"station_id": station_id},
             )
             for admin in await self._users.telegram_admins():
-                await self._notifier.pass_missed(admin, expected.station.name, view)
-        return missed
+                await self._notifier.pass_missed(admin, name, passes)
+        return sum(len(passes) for _, passes in missed.values())
 
     async def prune_expected(self, older_than_days: int) -> int:
         cutoff = datetime.now(UTC) - timedelta(days=older_than_days)

@@ -22,9 +22,12 @@ class PassView:
     total_size: int
     state: str
     completed_at: datetime | None
+    # In an announcement: the files nobody was told about yet (fewer than `files` when files
+    # came after the pass was first announced).
+    new_files: int = 0
 
     @classmethod
-    def of(cls, row: SatellitePass, station_name: str) -> PassView:
+    def of(cls, row: SatellitePass, station_name: str, new_files: int = 0) -> PassView:
         return cls(
             id=row.id,
             station_id=row.station_id,
@@ -38,6 +41,7 @@ class PassView:
             total_size=row.total_size,
             state=row.state,
             completed_at=row.completed_at,
+            new_files=new_files,
         )
 
 

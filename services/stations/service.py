@@ -396,7 +396,12 @@ class StationService:
         if recovering:
             row.failing, row.last_error, row.last_success_at = False, "", finished
             await self._alert_admins(row)
-        await self.passes.after_poll(row, finished)
+        try:
+            await self.passes.after_poll(row, finished)
+        except Exception:  # the listing is recorded; passes catch up at the next poll
+            log.exception(
+                "Grouping the passes of %s failed", row.name, extra={"station_id": row.id}
+            )
         return PollResult(row.id, started, finished, len(files), new, gone)
 
     async def _apply(self, row: Station, now: datetime, listing: Listing) -> tuple[int, int, int]:

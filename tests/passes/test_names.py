@@ -4,6 +4,7 @@ in the module's docstring), the names nothing may read, and an admin's own patte
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -512,3 +513,30 @@ def test_a_broken_pattern_never_raises() -> None:
     found = parse_name("N19_20230101_-5.raw", broken[4:])
     assert found is not None
     assert found.orbit is None  # not a count
+
+
+def test_names_dated_far_ahead_or_spanning_days_are_not_read_as_passes() -> None:
+    assert parse_name("raw/99991231235959_NOAA_19.hmf") is None
+    assert parse_name("20990101120000_NOAA_19.hmf") is None
+    eps = "AVHR_HRP_00_M01_20230101120000Z_20230105121500Z_N_O_20230101121600Z"
+    meta = parse_name(eps)
+    assert meta is not None and meta.end is None  # a four-day "pass" is a misread end
+
+
+def test_a_pattern_that_would_backtrack_for_ages_is_refused_at_once() -> None:
+    started = time.perf_counter()
+    for fmt in (
+        "{start_time:%Y%m%d}{a:0s}{b:0s}{c:0s}{d:0s}{e:0s}{platform:0s}X",
+        "{start_time:%Y%m%d}_{a}_{b}_{c}_{platform}X",
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            make_pattern(fmt)
+        assert refused.value.code == "invalid_pattern"
+    assert time.perf_counter() - started < 1
+    # Three fields of open length, apart: accepted, and quick on the worst names.
+    fmt = "{start_time:%Y%m%d}_{a}_{platform}_{b}X"
+    pattern = make_pattern(fmt)
+    started = time.perf_counter()
+    for name in ("20230101" + "_a" * 123, "20230101" + "_" * 247, "20230101" + "a" * 247):
+        assert parse_name(name, [pattern]) is None
+    assert time.perf_counter() - started < 0.5

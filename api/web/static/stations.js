@@ -91,9 +91,9 @@
       el("td", { text: file.station_name }),
       el("td", {}, el("span", { class: "path", text: file.path }), file.new ? " " : null,
         file.new ? el("span", { class: "badge new", text: t("new") }) : null),
-      el("td", { class: "said", text: said(file) }),
       el("td", { class: "num", text: bytes(file.size) }),
       el("td", { text: when(file.available_at) }),
+      el("td", { class: "said", text: said(file) }),
       el("td", { class: "actions" }, button),
     );
   }
