@@ -317,9 +317,9 @@ async def test_a_predicted_pass_that_brings_nothing_is_reported_once(
     expected = await ExpectedPass.filter(station_id=station.id).order_by("rise_at")
     direct = Orbits(TLE).predict(["NOAA-19", "Metop-B"], Place(55.75, 37.62, 150, 45), start, 36)
     assert [e.platform for e in expected] == [p.platform for p in direct]
-    for stored, predicted in zip(expected, direct, strict=True):  # the same pass, to a second
-        assert abs(stored.rise_at - predicted.rise) < timedelta(seconds=1)
-        assert abs(stored.set_at - predicted.set) < timedelta(seconds=1)
+    for saved, predicted in zip(expected, direct, strict=True):  # the same pass, to a second
+        assert abs(saved.rise_at - predicted.rise) < timedelta(seconds=1)
+        assert abs(saved.set_at - predicted.set) < timedelta(seconds=1)
 
     # The first NOAA-19 pass brought files; nothing came for the others.
     came = next(e for e in expected if e.platform == "NOAA-19")
