@@ -7,8 +7,15 @@ its largest values and checks the size.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Bounds for the numbers in callback data: a forged button with a 40-digit id is no match (the
+# fallback answers it) instead of an overflow in the database driver.
+Id = Annotated[int, Field(ge=0, lt=2**63)]
+Page = Annotated[int, Field(ge=0, lt=2**31)]
 
 
 class UserAdminAction(StrEnum):
@@ -29,8 +36,8 @@ NOTICE_PAGE = 0
 
 class UserAdminCallback(CallbackData, prefix="ua"):
     action: UserAdminAction
-    user_id: int = 0
-    page: int = 1
+    user_id: Id = 0
+    page: Page = 1
 
 
 class AccountAction(StrEnum):
@@ -46,7 +53,7 @@ class AccountAction(StrEnum):
 
 class AccountCallback(CallbackData, prefix="ac"):
     action: AccountAction
-    token_id: int = 0
+    token_id: Id = 0
 
 
 class FileAction(StrEnum):
@@ -67,11 +74,11 @@ class FileAction(StrEnum):
 
 class FileCallback(CallbackData, prefix="f"):
     action: FileAction
-    file_id: int = 0
-    page: int = 1
+    file_id: Id = 0
+    page: Page = 1
     # Bulk deletion: a media type ("" for any) and an age in days (0 for any age).
     media: str = ""
-    days: int = 0
+    days: Page = 0
 
 
 class BotTokenAction(StrEnum):
@@ -83,7 +90,7 @@ class BotTokenAction(StrEnum):
 
 class BotTokenCallback(CallbackData, prefix="bt"):
     action: BotTokenAction
-    token_id: int = 0
+    token_id: Id = 0
 
 
 class StationFilesAction(StrEnum):
@@ -97,8 +104,8 @@ class StationFilesCallback(CallbackData, prefix="sf"):
     """A page of `/station_files`: station files, for one station (0: all followed) or only new
     ones."""
 
-    station_id: int = 0
-    page: int = 1
+    station_id: Id = 0
+    page: Page = 1
     new: bool = False
     action: StationFilesAction = StationFilesAction.OPEN
 
@@ -115,7 +122,7 @@ class StationChoiceCallback(CallbackData, prefix="sc"):
     ticked now) until Save, so nothing is stored for a choice that is never saved."""
 
     action: StationChoiceAction
-    station_id: int = 0
+    station_id: Id = 0
     chosen: bool = False
 
 
@@ -153,8 +160,8 @@ class StationField(StrEnum):
 
 class StationAdminCallback(CallbackData, prefix="sa"):
     action: StationAdminAction
-    station_id: int = 0
-    page: int = 1  # the page of the station list to go back to
+    station_id: Id = 0
+    page: Page = 1  # the page of the station list to go back to
     field: StationField | None = None
     value: str = ""  # a choice field's value: a TLS mode, a name encoding, "1" / "0"
 
@@ -174,7 +181,7 @@ class StationWizardCallback(CallbackData, prefix="sw"):
 class DownloadRequestCallback(CallbackData, prefix="dr"):
     """⬇ beside a file of `/station_files`: download that station file."""
 
-    station_file_id: int
+    station_file_id: Id
 
 
 class DownloadAction(StrEnum):
@@ -189,8 +196,8 @@ class DownloadCallback(CallbackData, prefix="dl"):
     """`/downloads`: a page of the list, or an action on one download shown on that page."""
 
     action: DownloadAction
-    download_id: int = 0
-    page: int = 1
+    download_id: Id = 0
+    page: Page = 1
 
 
 class PassAction(StrEnum):
@@ -205,8 +212,8 @@ class PassCallback(CallbackData, prefix="ps"):
     own. `shown`: this message shows the pass's files (refreshed after Download pass)."""
 
     action: PassAction
-    pass_id: int = 0
-    page: int = 1
+    pass_id: Id = 0
+    page: Page = 1
     shown: bool = False
 
 
@@ -223,8 +230,8 @@ class AnnounceCallback(CallbackData, prefix="an"):
     its place in the station's sorted choices (`keyboards.announce_choices`), ids only."""
 
     action: AnnounceAction
-    station_id: int = 0
-    index: int = 0
+    station_id: Id = 0
+    index: Id = 0
 
 
 class PatternAction(StrEnum):
@@ -238,8 +245,8 @@ class PatternCallback(CallbackData, prefix="pt"):
     """`/pattern`: the file name patterns of a station (administrators)."""
 
     action: PatternAction
-    station_id: int = 0
-    index: int = 0
+    station_id: Id = 0
+    index: Id = 0
 
 
 ALL_CALLBACKS: tuple[type[CallbackData], ...] = (

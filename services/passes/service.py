@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -37,6 +37,7 @@ from tortoise.transactions import in_transaction
 from services.accounts.audit import AuditService
 from services.accounts.users import UserService, UserView
 from services.core.errors import InvalidInput, NotFound
+from services.core.leases import station_lease
 from services.core.models import (
     Download,
     DownloadStatus,
@@ -77,6 +78,8 @@ log = logging.getLogger(__name__)
 
 MAX_PATTERNS = 20
 GROUP_BATCH = 5000
+# A re-reading holds the station at most this long (a crashed one lets polls in again).
+REREAD_LEASE = 900.0
 SAMPLES = 20
 # Platforms a station's files showed within this long are the ones predicted for it (unless an
 # admin named them).
@@ -97,12 +100,13 @@ class PassRules:
     missed_after: float = 1800.0  # seconds
 
 
+METADATA = ("platform", "instrument", "level", "product", "start_at", "end_at", "orbit")
+
+
 def metadata_fields(meta: FileMeta | None) -> dict[str, Any]:
     """The station-file columns for what a name says (all None when nothing)."""
     if meta is None:
-        return dict.fromkeys(
-            ("platform", "instrument", "level", "product", "start_at", "end_at", "orbit")
-        )
+        return dict.fromkeys(METADATA)
     return {
         "platform": meta.platform[:40],
         "instrument": meta.instrument[:40] if meta.instrument else None,
@@ -569,57 +573,76 @@ class PassService:
     ) -> list[dict[str, Any]]:
         """Save a station's own pattern (tried before the presets); the station's files are
         read again with it."""
-        row = await self._station(station_id)
         stored = pattern_to_dict(_pattern(fields))
-        patterns = [*(row.name_patterns or []), stored]
-        if len(patterns) > MAX_PATTERNS:
-            raise InvalidInput(
-                f"A station can have at most {MAX_PATTERNS} patterns.", code="invalid_pattern"
-            )
-        await Station.filter(id=row.id).update(name_patterns=patterns)
-        await self._audit.record("pattern_add", actor_id=actor.id, subject=f"station:{row.id}")
-        row.name_patterns = patterns
-        await self.reread(row, datetime.now(UTC))
-        return patterns
+
+        def add(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            if len(patterns) >= MAX_PATTERNS:
+                raise InvalidInput(
+                    f"A station can have at most {MAX_PATTERNS} patterns.", code="invalid_pattern"
+                )
+            return [*patterns, stored]
+
+        return await self._change_patterns(actor, station_id, "pattern_add", add)
 
     async def remove_pattern(
         self, actor: UserView, station_id: int, index: int
     ) -> list[dict[str, Any]]:
-        row = await self._station(station_id)
-        patterns = list(row.name_patterns or [])
-        if not 0 <= index < len(patterns):
-            raise NotFound("The station has no such pattern.", code="unknown_pattern")
-        del patterns[index]
-        await Station.filter(id=row.id).update(name_patterns=patterns)
-        await self._audit.record("pattern_remove", actor_id=actor.id, subject=f"station:{row.id}")
-        row.name_patterns = patterns
-        await self.reread(row, datetime.now(UTC))
+        def remove(patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            if not 0 <= index < len(patterns):
+                raise NotFound("The station has no such pattern.", code="unknown_pattern")
+            return patterns[:index] + patterns[index + 1 :]
+
+        return await self._change_patterns(actor, station_id, "pattern_remove", remove)
+
+    async def _change_patterns(
+        self,
+        actor: UserView,
+        station_id: int,
+        action: str,
+        change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+    ) -> list[dict[str, Any]]:
+        """Change a station's patterns and read its names again, holding the station as a
+        poll does: the two never group its files at once, and nothing is half-applied."""
+        await self._station(station_id)
+        async with station_lease(station_id, REREAD_LEASE):
+            row = await self._station(station_id)
+            patterns = change(list(row.name_patterns or []))
+            await Station.filter(id=row.id).update(name_patterns=patterns)
+            await self._audit.record(action, actor_id=actor.id, subject=f"station:{row.id}")
+            row.name_patterns = patterns
+            await self._reread(row, datetime.now(UTC))
         return patterns
 
-    async def reread(self, station: Station, now: datetime) -> int:
+    async def _reread(self, station: Station, now: datetime) -> int:
         """Read every name of a station again with its patterns now; files whose metadata
         changed leave their pass and are grouped again. Returns how many changed."""
         patterns = patterns_of(station)
         rows = await StationFile.filter(station_id=station.id).values_list(
-            "id", "path", "platform", "instrument", "level", "product", "start_at", "orbit"
+            "id",
+            "path",
+            "satellite_pass_id",
+            "platform",
+            "instrument",
+            "level",
+            "product",
+            "start_at",
+            "orbit",
         )
-        changed: list[tuple[int, dict[str, Any]]] = []
-        for file_id, path, *known in rows:
+        changed: list[StationFile] = []
+        touched: set[int] = set()
+        for file_id, path, pass_id, *known in rows:
             values = metadata_fields(parse_name(path, patterns))
             now_known = [values[k] for k in ("platform", "instrument", "level", "product")]
             now_known += [values["start_at"], values["orbit"]]
             if list(known) != now_known:
-                changed.append((file_id, values))
-        touched: set[int] = set()
-        async with in_transaction():
-            for file_id, values in changed:
-                old = await StationFile.get(id=file_id).values_list("satellite_pass_id", flat=True)
-                if old is not None:
-                    touched.add(int(old))  # type: ignore[call-overload]
-                await StationFile.filter(id=file_id).update(**values, satellite_pass_id=None)
+                changed.append(StationFile(id=file_id, **values, satellite_pass_id=None))
+                if pass_id is not None:
+                    touched.add(int(pass_id))
+        if changed:
+            await StationFile.bulk_update(
+                changed, fields=[*METADATA, "satellite_pass_id"], batch_size=500
+            )
         await self._refresh(touched)
-        # A complete pass left without files is history no more.
-        await SatellitePass.filter(id__in=list(touched), file_count=0).delete()
         await self.group(station.id, now)
         return len(changed)
 

@@ -35,6 +35,7 @@ from services.accounts.audit import AuditService
 from services.accounts.users import UserService, UserView
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.events import Event, EventBus, Topic
+from services.core.leases import station_lease
 from services.core.models import (
     DOWNLOAD_HOLDING,
     Download,
@@ -297,19 +298,8 @@ class StationService:
                 row, datetime.now(UTC), FtpError("busy", "No free connection to the station.")
             )
         try:
-            started = datetime.now(UTC)
-            lease = started + timedelta(seconds=self.poll_timeout + 60)
-            taken = await Station.filter(
-                Q(poll_lease_until__isnull=True) | Q(poll_lease_until__lt=started), id=station_id
-            ).update(poll_lease_until=lease)
-            if not taken:
-                raise Conflict("This station is being polled right now.", code="poll_running")
-            try:
+            async with station_lease(station_id, self.poll_timeout + 60) as started:
                 return await self._poll(await self._row(station_id), started)
-            finally:
-                await Station.filter(id=station_id, poll_lease_until=lease).update(
-                    poll_lease_until=None
-                )
         finally:
             gate.release()
 

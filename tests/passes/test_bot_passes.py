@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -238,7 +239,7 @@ async def test_download_pass_says_plainly_when_files_do_not_fit_the_quota(
 
 
 async def test_passes_lists_the_latest_passes_with_pages_and_files(
-    app: Application, telegram: FakeTelegram
+    app: Application, telegram: FakeTelegram, caplog: pytest.LogCaptureFixture
 ) -> None:
     services = services_of(app)
     dana_view, dana = await person(services, telegram, 7304, "Dana")
@@ -292,6 +293,16 @@ async def test_passes_lists_the_latest_passes_with_pages_and_files(
     query = await telegram.press(dana, stale, "x")
     answer = await telegram.expect_callback_answer(query)
     assert answer["text"] == "There is no such pass on the stations you follow."
+    # Numbers no database takes: no match, answered like any stale button, nothing logged.
+    for huge in ("ps:l:0:" + "9" * 30 + ":0", "ps:f:" + "9" * 40 + ":1:0"):
+        raw = {"inline_keyboard": [[{"text": "y", "callback_data": huge}]]}
+        forged_message = BotMessage(
+            dana.id, listing.message_id, {**listing.raw, "reply_markup": raw}
+        )
+        caplog.clear()
+        query = await telegram.press(dana, forged_message, "y")
+        await telegram.expect_callback_answer(query)
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert no_traceback(telegram)
 
 

@@ -15,6 +15,8 @@ import pytest
 
 from services.accounts.users import UserView
 from services.container import Services
+from services.core.errors import Conflict
+from services.core.leases import station_lease
 from services.core.models import (
     ExpectedPass,
     ExpectedState,
@@ -520,3 +522,17 @@ async def test_a_pattern_that_moves_files_to_another_pass_leaves_no_empty_pass(
     assert kinds == {("FY-3D local", 1)}
     for p in await pick(services, follower):
         assert len((await services.passes.get(follower, p.id)).files) == p.files
+
+
+async def test_a_pattern_is_not_applied_while_a_poll_holds_the_station(
+    services: Services, people: tuple[UserView, UserView]
+) -> None:
+    admin, _ = people
+    station_id = await station_with_files(services, admin, {PASSES["FY-3D", 8965][0]: 10})
+    pattern = {"format": "FY3D_{start_time:%Y%m%d_%H%M%S}_{rest}.HDF", "platform": "FY-3D local"}
+    async with station_lease(station_id, 60):  # a poll of another process, say
+        with pytest.raises(Conflict) as refused:
+            await services.passes.add_pattern(admin, station_id, pattern)
+    assert refused.value.code == "poll_running"
+    assert (await Station.get(id=station_id)).name_patterns == []  # nothing half-saved
+    assert len(await services.passes.add_pattern(admin, station_id, pattern)) == 1
