@@ -227,14 +227,20 @@ class PassService:
             ).order_by("start_at", "id")
         )
         members: dict[int, list[int]] = {}  # id() of a pass -> its new files
+        # Per platform, by start: files come in start order, so the pass a file joins is
+        # nearly always among the last few of its platform.
+        by_platform: dict[str, list[SatellitePass]] = {}
+        for p in passes:
+            by_platform.setdefault(p.platform, []).append(p)
         for f in loose:
             assert f.start_at is not None
             assert f.platform is not None
             end = f.end_at or f.start_at
+            mine = by_platform.setdefault(f.platform, [])
             home = next(
                 (
                     p
-                    for p in passes
+                    for p in reversed(mine)
                     if _same_pass(f.platform, f.orbit, f.start_at, end, p, tolerance)
                 ),
                 None,
@@ -251,6 +257,7 @@ class PassService:
                     state=PassState.RECEIVING,
                 )
                 passes.append(home)
+                mine.append(home)
             _widen(home, f.start_at, end, f.orbit)
             members.setdefault(id(home), []).append(f.id)
         touched = [p for p in passes if id(p) in members]
