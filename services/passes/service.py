@@ -131,9 +131,11 @@ def patterns_of(station: Station) -> list[NamePattern]:
 
 
 # Orbit numbers step up at a fixed point of the orbit; a pass received across it carries two
-# consecutive numbers. Files this far apart are never one pass, whatever the numbers say.
+# consecutive numbers.
 ORBIT_STEP = 1
-PASS_LONGEST = timedelta(hours=3)
+# A polar orbiter is above one station's horizon for about 15 minutes; a file or a group longer
+# than this is not one pass (a global product of half an orbit, say): it stays out of passes.
+PASS_LONGEST = timedelta(minutes=40)
 
 
 def _overlap(
@@ -151,17 +153,20 @@ def _same_pass(
     tolerance: timedelta,
 ) -> bool:
     """Whether something of `platform` spanning start–end (with `orbit`, if known) belongs to
-    pass `p`: the same platform, times within the tolerance of each other, and, when both
-    orbits are known, the same orbit (or the next: the number changed mid-pass). The same
-    orbit also joins files whose times lie further apart (a long pass, slow granules)."""
+    pass `p`: the same platform, times within the tolerance of each other, a pass no longer
+    than a pass can be, and, when both orbits are known, the same orbit or the next (the
+    number changed mid-pass). Orbits only ever keep files apart; time joins them."""
     if platform != p.platform:
         return False
-    if orbit is not None and p.orbit is not None:
-        if orbit == p.orbit:
-            return _overlap(start, end, p.start_at, p.end_at, PASS_LONGEST)
-        if abs(orbit - p.orbit) > ORBIT_STEP:
-            return False
+    if orbit is not None and p.orbit is not None and abs(orbit - p.orbit) > ORBIT_STEP:
+        return False
+    if max(end, p.end_at) - min(start, p.start_at) > PASS_LONGEST:
+        return False
     return _overlap(start, end, p.start_at, p.end_at, tolerance)
+
+
+def _too_long(f: StationFile) -> bool:
+    return f.end_at is not None and f.start_at is not None and f.end_at - f.start_at > PASS_LONGEST
 
 
 def _widen(p: SatellitePass, start: datetime, end: datetime, orbit: int | None) -> None:
@@ -202,7 +207,7 @@ class PassService:
                 return
 
     async def _group_batch(self, station_id: int, now: datetime) -> bool:
-        loose = (
+        batch = (
             await StationFile.filter(
                 station_id=station_id,
                 satellite_pass_id__isnull=True,
@@ -213,9 +218,15 @@ class PassService:
             .order_by("start_at", "id")
             .limit(GROUP_BATCH)
         )
+        loose = batch
         if not loose:
             return False
         tolerance = timedelta(seconds=self.rules.tolerance)
+        # A file spanning more than a pass (a global product) joins none: it is announced on
+        # its own, like a file no pattern knows.
+        loose = [f for f in loose if not _too_long(f)]
+        if not loose:
+            return False
         starts = [f.start_at for f in loose if f.start_at is not None]
         ends = [f.end_at or f.start_at for f in loose if f.start_at is not None]
         passes = list(
@@ -274,7 +285,7 @@ class PassService:
                     )
             kept = await self._merge([p for p in passes if p.id is not None], touched, tolerance)
         await self._refresh(kept)
-        return len(loose) == GROUP_BATCH
+        return len(batch) == GROUP_BATCH
 
     async def _merge(
         self, passes: list[SatellitePass], touched: list[SatellitePass], tolerance: timedelta
@@ -299,6 +310,26 @@ class PassService:
             kept.discard(p.id)
             kept.add(current.id)
         return kept
+
+    async def files_changed(self, changed: Sequence[int], gone: Sequence[int]) -> None:
+        """After a poll: files of passes that were rewritten (`changed`) or left the station
+        (`gone`). Their passes' totals follow; a pass with a rewritten file is receiving again,
+        so it is announced again once the file settles, with that file counted as new."""
+        touched: set[int] = set()
+        for ids, reopen in ((changed, True), (gone, False)):
+            for start in range(0, len(ids), 500):
+                passes = set(
+                    cast(
+                        list[int],
+                        await StationFile.filter(
+                            id__in=ids[start : start + 500], satellite_pass_id__not_isnull=True
+                        ).values_list("satellite_pass_id", flat=True),
+                    )
+                )
+                if reopen and passes:
+                    await SatellitePass.filter(id__in=passes).update(state=PassState.RECEIVING)
+                touched |= passes
+        await self._refresh(touched)
 
     async def _refresh(self, pass_ids: Iterable[int]) -> None:
         """Totals, span and instruments of passes, from their files as they are now."""
@@ -772,12 +803,24 @@ class PassService:
         wait = timedelta(seconds=self.rules.missed_after)
         tolerance = timedelta(seconds=self.rules.tolerance)
         missed: dict[int, tuple[str, list[ScheduledPass]]] = {}
+        ungrouped: dict[int, bool] = {}  # per station: files listed but not in passes yet
         for expected in await ExpectedPass.filter(
             state=ExpectedState.EXPECTED, set_at__lte=cutoff, station__enabled=True
         ).select_related("station"):
             polled = expected.station.last_success_at
             if polled is None or polled < expected.set_at + wait:
                 continue
+            if expected.station_id not in ungrouped:
+                ungrouped[expected.station_id] = await StationFile.filter(
+                    station_id=expected.station_id,
+                    satellite_pass_id__isnull=True,
+                    platform=expected.platform,
+                    start_at__lte=expected.set_at + tolerance,
+                    start_at__gte=expected.rise_at - tolerance - PASS_LONGEST,
+                    gone=False,
+                ).exists()
+            if ungrouped[expected.station_id]:
+                continue  # a poll is grouping its files right now: judge at the next check
             came = await SatellitePass.filter(
                 Q(platform=expected.platform),
                 station_id=expected.station_id,

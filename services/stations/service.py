@@ -365,6 +365,12 @@ class StationService:
         else:
             pending = 0
         finished = datetime.now(UTC)
+        try:  # before the success is recorded: missed-pass checks go by it
+            await self.passes.after_poll(row, finished)
+        except Exception:  # the listing is recorded; passes catch up at the next poll
+            log.exception(
+                "Grouping the passes of %s failed", row.name, extra={"station_id": row.id}
+            )
         await StationPoll.create(
             station_id=row.id,
             started_at=started,
@@ -386,12 +392,6 @@ class StationService:
         if recovering:
             row.failing, row.last_error, row.last_success_at = False, "", finished
             await self._alert_admins(row)
-        try:
-            await self.passes.after_poll(row, finished)
-        except Exception:  # the listing is recorded; passes catch up at the next poll
-            log.exception(
-                "Grouping the passes of %s failed", row.name, extra={"station_id": row.id}
-            )
         return PollResult(row.id, started, finished, len(files), new, gone)
 
     async def _apply(self, row: Station, now: datetime, listing: Listing) -> tuple[int, int, int]:
@@ -480,6 +480,7 @@ class StationService:
                 for start in range(0, len(ids), BATCH):
                     await StationFile.filter(id__in=ids[start : start + BATCH]).update(**values)
             announced = await self._announce(row, now_stable)
+        await self.passes.files_changed([file_id for file_id, _ in changed], vanished)
         return announced, len(vanished), pending
 
     async def _announce(self, row: Station, file_ids: list[int]) -> int:

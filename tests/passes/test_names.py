@@ -540,3 +540,22 @@ def test_a_pattern_that_would_backtrack_for_ages_is_refused_at_once() -> None:
     for name in ("20230101" + "_a" * 123, "20230101" + "_" * 247, "20230101" + "a" * 247):
         assert parse_name(name, [pattern]) is None
     assert time.perf_counter() - started < 0.5
+
+
+def test_an_admins_pattern_never_takes_long_on_a_name_whatever_its_regex() -> None:
+    # Ten %f in one field: a regex that backtracks for minutes on a 60-character near miss
+    # with Python's re. It is matched under a time limit: no match, at once.
+    pattern = make_pattern(
+        "NOAA_{start_time:%Y%m%d}_{x:" + "%f" * 10 + "}_{y:4s}.h5", platform="NOAA-19"
+    )
+    started = time.perf_counter()
+    for length in (36, 60, 200):
+        assert parse_name("NOAA_20230101_" + "a" * length + ".h5", [pattern]) is None
+    assert time.perf_counter() - started < 1
+
+
+def test_a_date_directive_given_twice_is_a_plain_refusal() -> None:
+    for fmt in ("{start_time:%Y%Y}{platform}", "{start_time:%Y%m%d%c}_{platform}"):
+        with pytest.raises(InvalidInput) as refused:
+            make_pattern(fmt)
+        assert refused.value.code == "invalid_pattern"

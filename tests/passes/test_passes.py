@@ -536,3 +536,111 @@ async def test_a_pattern_is_not_applied_while_a_poll_holds_the_station(
     assert refused.value.code == "poll_running"
     assert (await Station.get(id=station_id)).name_patterns == []  # nothing half-saved
     assert len(await services.passes.add_pattern(admin, station_id, pattern)) == 1
+
+
+def _viirs(start: datetime, orbit: int, granules: int) -> dict[str, int]:
+    names = {}
+    for number in range(granules):
+        begin = start + timedelta(seconds=86 * number)
+        end = begin + timedelta(seconds=85)
+        names[
+            f"SVM01_j01_d{begin:%Y%m%d}_t{begin:%H%M%S}0_e{end:%H%M%S}0_b{orbit + number // 4:05d}"
+            f"_{CREATED}"
+        ] = 10
+    return names
+
+
+async def test_orbit_numbers_and_long_products_never_glue_passes_together(
+    services: Services, people: tuple[UserView, UserView]
+) -> None:
+    admin, follower = people
+    noon = datetime(2023, 1, 1, 12, 0, tzinfo=UTC)
+    files = {
+        # Two passes one orbit period apart; the second one's number steps mid-pass, and the
+        # first one's granules all carry that same number.
+        **dict.fromkeys([n.replace("_b58002_", "_b58001_") for n in _viirs(noon, 58002, 4)], 10),
+        **_viirs(noon + timedelta(minutes=101), 58001, 8),
+        # The same orbit number on another day (a misread): another pass.
+        **_viirs(noon + timedelta(hours=26), 58001, 2),
+        # A global product of half an orbit, overlapping both Metop passes: joins neither.
+        "AVHR_HRP_00_M01_20230101120000Z_20230101121500Z_N_O_20230101121600Z": 10,
+        "AVHR_HRP_00_M01_20230101134100Z_20230101135600Z_N_O_20230101135700Z": 10,
+        "AVHR_xxx_1B_M01_20230101115500Z_20230101140000Z_N_O_20230101140100Z": 10,
+    }
+    station_id = await station_with_files(services, admin, files)
+    await services.stations.follow(follower, [station_id])
+    passes = sorted((p.platform, p.start, p.files) for p in await pick(services, follower))
+    assert passes == [
+        ("Metop-B", noon, 1),
+        ("Metop-B", noon + timedelta(minutes=101), 1),
+        ("NOAA-20", noon, 4),
+        ("NOAA-20", noon + timedelta(minutes=101), 8),
+        ("NOAA-20", noon + timedelta(hours=26), 2),
+    ]
+    wide = await StationFile.get(path__contains="AVHR_xxx_1B")
+    assert (wide.platform, wide.satellite_pass_id) == ("Metop-B", None)
+
+
+async def test_a_file_rewritten_after_its_pass_was_announced_is_announced_again(
+    services: Services,
+    telegram: FakeTelegram,
+    people: tuple[UserView, UserView],
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    admin, follower = people
+    names = PASSES["Metop-B", None]
+    for name in names:
+        put(ftp_root, name, b"m" * 1000)
+    quiet(services, 0)
+    async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
+        station = await add_station(services, admin, endpoint)
+        await services.stations.follow(follower, [station.id])
+        for _ in range(2):
+            await services.stations.poll(station.id)
+        put(ftp_root, names[0], b"m" * 1500)  # reprocessed: larger
+        await services.stations.poll(station.id)
+        [metop] = await pick(services, follower)
+        assert (metop.state, metop.total_size) == (PassState.RECEIVING, 2500)  # totals follow
+        for _ in range(2):
+            await services.stations.poll(station.id)
+    first, again = await announcements(services, telegram)
+    assert "2 files" in first and "2 files" in again and "1 new" in again
+    [metop] = await pick(services, follower)
+    assert (metop.state, metop.total_size) == (PassState.COMPLETE, 2500)
+    assert await StationFile.filter(station_id=station.id, announced=False).count() == 0
+
+
+async def test_a_pass_is_not_judged_missed_while_its_files_wait_to_be_grouped(
+    services: Services, people: tuple[UserView, UserView]
+) -> None:
+    admin, _ = people
+    station = await services.stations.create(admin, {"host": "127.0.0.1", "name": "Tiksi"})
+    rise = datetime(2023, 1, 1, 12, 0, tzinfo=UTC)
+    expected = await ExpectedPass.create(
+        station_id=station.id,
+        platform="Metop-B",
+        rise_at=rise,
+        culmination_at=rise + timedelta(minutes=7),
+        set_at=rise + timedelta(minutes=15),
+        max_elevation=50.0,
+    )
+    later = rise + timedelta(hours=3)
+    await Station.filter(id=station.id).update(last_success_at=later)
+    # Listed by a poll that has not grouped it yet (another process is in the middle of it).
+    await StationFile.create(
+        station_id=station.id,
+        remote_path="/eps.nat",
+        path="/eps.nat",
+        size=1,
+        first_seen_at=rise,
+        last_seen_at=rise,
+        platform="Metop-B",
+        start_at=rise + timedelta(minutes=1),
+        end_at=rise + timedelta(minutes=14),
+    )
+    assert await services.passes.check_missed(later) == 0
+    assert (await ExpectedPass.get(id=expected.id)).state == ExpectedState.EXPECTED
+    await services.passes.group(station.id, later)
+    assert await services.passes.check_missed(later) == 0
+    assert (await ExpectedPass.get(id=expected.id)).state == ExpectedState.RECEIVED
