@@ -27,10 +27,11 @@ from services.core.models import (
 )
 from services.downloads.worker import DownloadWorker
 from services.passes.orbits import Orbits, Place, TleSource
-from services.passes.views import PassFilter, PassView
+from services.passes.views import PassFilter, PassProgress, PassView
+from services.stations.views import StationView
 from tests.support.downloads import stored
 from tests.support.ftp_files import put
-from tests.support.ftp_servers import Certificates, station_server
+from tests.support.ftp_servers import Certificates, FtpEndpoint, station_server
 from tests.support.messages import seen
 from tests.support.passes import station_with_files
 from tests.support.people import make_user
@@ -99,6 +100,27 @@ def quiet(services: Services, seconds: float) -> None:
     services.passes.rules = replace(services.passes.rules, quiet=seconds)
 
 
+async def followed(
+    services: Services, admin: UserView, follower: UserView, endpoint: FtpEndpoint, polls: int = 0
+) -> StationView:
+    """The endpoint as a station `follower` follows, polled `polls` times."""
+    station = await add_station(services, admin, endpoint)
+    await services.stations.follow(follower, [station.id])
+    for _ in range(polls):
+        assert (await services.stations.poll(station.id)).ok
+    return station
+
+
+async def settled(services: Services, user: UserView, pass_id: int, count: int) -> PassProgress:
+    """The progress of `user`'s downloads of a pass once `count` of them ended."""
+    async with asyncio.timeout(30):
+        while True:  # the worker publishes no "pass done": ask like a client would
+            progress = await services.passes.progress(user, pass_id)
+            if progress.completed + progress.failed >= count:
+                return progress
+            await asyncio.sleep(0.1)
+
+
 async def announcements(services: Services, telegram: FakeTelegram) -> list[str]:
     await services.delivery.wait_idle()
     return [seen(m.text) for m in telegram.sent_to(FOLLOWER)]
@@ -119,8 +141,7 @@ async def test_names_of_every_family_become_passes(
     put(ftp_root, UNKNOWN, b"text")
     quiet(services, 3600)
     async with station_server(kind, ftp_root, certs) as endpoint:
-        station = await add_station(services, admin, endpoint)
-        await services.stations.follow(follower, [station.id])
+        station = await followed(services, admin, follower, endpoint)
         await services.stations.poll(station.id)
 
     page = await services.passes.list_passes(follower, PassFilter(), per_page=50)
@@ -181,8 +202,7 @@ async def test_a_complete_pass_is_announced_once_and_files_without_a_pass_as_bef
     put(ftp_root, UNKNOWN, b"text")
     quiet(services, 3600)
     async with station_server("vsftpd", ftp_root, certs) as endpoint:
-        station = await add_station(services, admin, endpoint)
-        await services.stations.follow(follower, [station.id])
+        station = await followed(services, admin, follower, endpoint)
         stations = services.stations
         await stations.poll(station.id)  # seen
         await stations.poll(station.id)  # stable: the loose file is announced on its own
@@ -219,8 +239,7 @@ async def test_a_follower_hears_only_the_platforms_and_instruments_chosen(
             put(ftp_root, name, b"h" * 10)
     quiet(services, 0)
     async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
-        station = await add_station(services, admin, endpoint)
-        await services.stations.follow(follower, [station.id])
+        station = await followed(services, admin, follower, endpoint)
         await services.passes.set_announcements(
             follower, station.id, platforms=["Metop-B"], instruments=[]
         )
@@ -243,10 +262,7 @@ async def test_files_there_before_anyone_followed_form_passes_without_announceme
         put(ftp_root, name, b"f", age=86400)
     quiet(services, 0)
     async with station_server("vsftpd", ftp_root, certs) as endpoint:
-        station = await add_station(services, admin, endpoint)
-        await services.stations.follow(follower, [station.id])
-        for _ in range(2):
-            await services.stations.poll(station.id)
+        await followed(services, admin, follower, endpoint, 2)
     [fy3] = await pick(services, follower)
     assert (fy3.platform, fy3.state, fy3.files) == ("FY-3D", PassState.COMPLETE, 2)
     assert await announcements(services, telegram) == []
@@ -267,21 +283,13 @@ async def test_a_whole_pass_is_downloaded_once(
         put(ftp_root, name, data)
     quiet(services, 0)
     async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
-        station = await add_station(services, admin, endpoint)
-        await services.stations.follow(follower, [station.id])
-        for _ in range(2):
-            await services.stations.poll(station.id)
+        await followed(services, admin, follower, endpoint, 2)
         [aqua] = await pick(services, follower)
         asked = await services.downloads.request_pass(follower, aqua.id)
         again = await services.downloads.request_pass(follower, aqua.id)
         assert (asked.new, len(asked.downloads), asked.refused) == (5, 5, 0)
         assert (again.new, len(again.downloads)) == (0, 5)
-        async with asyncio.timeout(30):
-            while True:  # the worker publishes no "pass done": ask like a client would
-                progress = await services.passes.progress(follower, aqua.id)
-                if progress.completed == 5:
-                    break
-                await asyncio.sleep(0.1)
+        progress = await settled(services, follower, aqua.id, 5)
     assert (progress.files, progress.failed) == (5, 0)
     assert progress.bytes_done == progress.total_size == sum(len(d) for d in contents.values())
     downloads = await services.downloads.snapshot(follower.id)
@@ -378,19 +386,11 @@ async def test_a_pass_larger_than_the_quota_starts_what_fits_and_finishes_it(
         put(ftp_root, name, b"q" * size)
     quiet(services, 0)
     async with station_server("aioftp", ftp_root, certs) as endpoint:
-        station = await add_station(services, admin, endpoint)
-        await services.stations.follow(follower, [station.id])
-        for _ in range(2):
-            await services.stations.poll(station.id)
+        await followed(services, admin, follower, endpoint, 2)
         [noaa20] = await pick(services, follower)
         asked = await services.downloads.request_pass(follower, noaa20.id)
         assert (asked.new, asked.refused) == (2, 2)
-        async with asyncio.timeout(30):
-            while True:
-                progress = await services.passes.progress(follower, noaa20.id)
-                if progress.completed + progress.failed == 2:
-                    break
-                await asyncio.sleep(0.1)
+        progress = await settled(services, follower, noaa20.id, 2)
     # What was admitted finishes: a reservation refused meanwhile never counted against it.
     # (in time order, then by path: ATMS 2000 fits, GMODO 3000 not, SVM01 1500 fits, 1024 not)
     assert (progress.completed, progress.failed, progress.total_size) == (2, 0, 3500)
@@ -409,10 +409,7 @@ async def test_passes_completing_together_come_in_one_message(
             put(ftp_root, name, b"t" * 10)
     quiet(services, 0)
     async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
-        station = await add_station(services, admin, endpoint)
-        await services.stations.follow(follower, [station.id])
-        for _ in range(3):
-            await services.stations.poll(station.id)
+        await followed(services, admin, follower, endpoint, 3)
     await services.delivery.wait_idle()
     [message] = telegram.sent_to(FOLLOWER)
     text = seen(message.text)
@@ -435,10 +432,7 @@ async def test_files_arriving_after_a_pass_was_announced_are_announced_with_it(
     put(ftp_root, raw, b"r" * 100)
     quiet(services, 0)
     async with station_server("vsftpd", ftp_root, certs) as endpoint:
-        station = await add_station(services, admin, endpoint)
-        await services.stations.follow(follower, [station.id])
-        for _ in range(2):
-            await services.stations.poll(station.id)
+        station = await followed(services, admin, follower, endpoint, 2)
         # AAPP and CLASS products come later than the raw data, after processing.
         put(ftp_root, class_l1b, b"c" * 10)
         put(ftp_root, aapp, b"a" * 10)
@@ -472,8 +466,7 @@ async def test_granules_out_of_order_and_across_an_orbit_number_make_one_pass(
         )
     ]
     async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
-        station = await add_station(services, admin, endpoint)
-        await services.stations.follow(follower, [station.id])
+        station = await followed(services, admin, follower, endpoint)
         for name in [*modis, *viirs]:  # one file per poll, in this order
             put(ftp_root, name, b"g")
             await services.stations.poll(station.id)
@@ -494,10 +487,7 @@ async def test_a_name_dated_in_year_9999_neither_breaks_the_poll_nor_joins_a_pas
     put(ftp_root, "raw/99991231235959_NOAA_19.hmf", b"x")
     put(ftp_root, PASSES["Metop-B", None][0], b"m")
     async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
-        station = await add_station(services, admin, endpoint)
-        await services.stations.follow(follower, [station.id])
-        for _ in range(2):
-            assert (await services.stations.poll(station.id)).ok
+        station = await followed(services, admin, follower, endpoint, 2)
     assert not (await Station.get(id=station.id)).failing
     assert [p.platform for p in await pick(services, follower)] == ["Metop-B"]
     odd = await StationFile.get(path="/raw/99991231235959_NOAA_19.hmf")
@@ -594,10 +584,7 @@ async def test_a_file_rewritten_after_its_pass_was_announced_is_announced_again(
         put(ftp_root, name, b"m" * 1000)
     quiet(services, 0)
     async with station_server("pyftpdlib", ftp_root, certs) as endpoint:
-        station = await add_station(services, admin, endpoint)
-        await services.stations.follow(follower, [station.id])
-        for _ in range(2):
-            await services.stations.poll(station.id)
+        station = await followed(services, admin, follower, endpoint, 2)
         put(ftp_root, names[0], b"m" * 1500)  # reprocessed: larger
         await services.stations.poll(station.id)
         [metop] = await pick(services, follower)
