@@ -251,6 +251,13 @@ TEXTS: dict[str, Text] = {
     "col_culmination": N_("Highest"),
     "col_set": N_("Set"),
     "col_elevation": N_("Max. elevation"),
+    "announce_heading": N_("Announcements"),
+    "announce_intro": N_(
+        "Choose the satellites and instruments whose passes you are told about in Telegram; "
+        "nothing chosen means every pass."
+    ),
+    "announce_none": N_("No passes seen on this station yet."),
+    "announce_saved": N_("Saved: {station}"),
     "zone_heading": N_("Time zone"),
     "zone_label": N_("Show times in"),
     "zone_line": N_("Times are shown in {zone}."),

@@ -104,6 +104,14 @@ async def test_a_follower_sees_a_pass_and_downloads_it(
         await expect(row.get_by_role("button", name="Hide files")).to_be_visible()
         await screenshot(page, request.node.name)
 
+        # Which passes to be told about: the satellites and instruments seen on the station.
+        choice = page.locator("#announce-choices form.announce")
+        await expect(choice.locator("h3")).to_have_text(HOSTILE)
+        await choice.get_by_label("ATMS").check()
+        await choice.get_by_role("button", name="Save").click()
+        await expect(page.locator("#notice")).to_have_text(f"Saved: {HOSTILE}")
+        assert await services.passes.announcements(follower, station_id) == ([], ["ATMS"])
+
         # The station files show what their names say, and filter by it.
         await page.goto("/stations")
         files = page.locator("#station-files tbody tr")

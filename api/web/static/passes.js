@@ -183,8 +183,47 @@
       followed.map((station) => api("GET", "/api/v1/stations/" + station.id + "/schedule/" + query({ hours: HOURS }))),
     );
     document.getElementById("schedules").replaceChildren(...schedules.map(scheduleCard));
+    const choices = await Promise.all(
+      followed.map((station) => api("GET", "/api/v1/account/stations/" + station.id + "/announcements/")),
+    );
+    document.getElementById("announce-choices").replaceChildren(
+      ...choices.map((choice, index) => announceCard(followed[index], choice)),
+    );
     const platforms = new Set(schedules.flatMap((schedule) => schedule.platforms));
     document.getElementById("pass-platforms").replaceChildren(...[...platforms].sort().map((name) => el("option", { value: name })));
+  }
+
+  // Which passes of a station to be told about: a box per platform and instrument seen there.
+  function announceCard(station, choice) {
+    const card = el("form", { class: "card announce", dataset: { station: station.id } },
+      el("h3", { class: "station-name", text: station.name }));
+    const kinds = [
+      ["platforms", choice.seen_platforms, choice.platforms, t("col_platform")],
+      ["instruments", choice.seen_instruments, choice.instruments, t("col_instruments")],
+    ];
+    if (!choice.seen_platforms.length) {
+      card.append(el("p", { class: "muted", text: t("announce_none") }));
+      return card;
+    }
+    for (const [name, seen, chosen, label] of kinds) {
+      card.append(el("fieldset", {}, el("legend", { text: label }),
+        ...seen.map((value) => el("label", { class: "check" },
+          el("input", { type: "checkbox", name, value, checked: chosen.includes(value) }), " " + value + " "))));
+    }
+    const save = el("button", { type: "submit", class: "primary", text: t("save") });
+    card.append(save);
+    card.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const picked = (name) => [...card.querySelectorAll("input[name=" + name + "]:checked")].map((box) => box.value);
+      act(save, async () => {
+        await api("PUT", "/api/v1/account/stations/" + station.id + "/announcements/", {
+          platforms: picked("platforms"),
+          instruments: picked("instruments"),
+        });
+        notify(t("announce_saved", { station: station.name }));
+      });
+    });
+    return card;
   }
 
   function scheduleCard(schedule) {
