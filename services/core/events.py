@@ -94,8 +94,13 @@ def signal(bus: EventBus, topic: Topic, *, user_id: int | None = None) -> Iterat
 
 
 async def wait(flag: asyncio.Event, seconds: float) -> bool:
-    """Wait for `flag` at most `seconds`; True when it was set."""
+    """Wait for `flag` at most `seconds`; True when it was set.
+
+    `asyncio.timeout`, not `wait_for`: on Python 3.11 `wait_for` can swallow a cancellation
+    that arrives as the wait ends, and a background loop cancelled then runs on forever (its
+    owner's stop hangs)."""
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(flag.wait(), seconds)
+        async with asyncio.timeout(seconds):
+            await flag.wait()
         return True
     return False

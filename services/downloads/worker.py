@@ -33,7 +33,7 @@ from pathlib import Path
 from tortoise.expressions import Q
 
 from services.core.errors import NotFound
-from services.core.events import Event, Topic
+from services.core.events import Event, Topic, wait
 from services.core.models import (
     Download,
     DownloadStatus,
@@ -158,8 +158,7 @@ class DownloadWorker:
                 raise
             except Exception:
                 log.exception("The download queue could not be read; trying again")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.tick)
+            await wait(self._wake, self.tick)
 
     async def fill(self) -> int:
         """Claim and start as many due transfers as there are free slots; returns how many.
@@ -477,7 +476,7 @@ class DownloadWorker:
                 message = f"{error.message}."
             await self._finish_failed(transfer.id, claim, message, error.code, bytes_done=size)
             return
-        wait = min(MAX_RETRY_WAIT, self.retry_delay * 2 ** (attempts - 1))
+        delay = min(MAX_RETRY_WAIT, self.retry_delay * 2 ** (attempts - 1))
         now = utcnow()
         retried = await Transfer.filter(
             id=transfer.id, claim=claim, status=TransferStatus.RUNNING
@@ -490,16 +489,16 @@ class DownloadWorker:
             bytes_done=size,
             error=error.message,
             error_code=error.code,
-            next_attempt_at=now + timedelta(seconds=wait),
+            next_attempt_at=now + timedelta(seconds=delay),
             updated_at=now,
         )
         if not retried:
             return
-        log.info("Transfer %s: %s; retrying in %.0f s", transfer.id, error.message, wait)
+        log.info("Transfer %s: %s; retrying in %.0f s", transfer.id, error.message, delay)
         rows = await Download.filter(transfer_id=transfer.id, status__in=ACTIVE)
         await Download.filter(id__in=[r.id for r in rows], status__in=ACTIVE).update(
             status=DownloadStatus.QUEUED,
-            error=f"{error.message}; retrying in {wait:.0f} s",
+            error=f"{error.message}; retrying in {delay:.0f} s",
             error_code=error.code,
             updated_at=now,
         )

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from tortoise.expressions import F
 
 from services.core.errors import Conflict, NotFound
-from services.core.events import Event, EventBus, Topic
+from services.core.events import Event, EventBus, Topic, wait
 from services.core.models import (
     BotToken,
     Message,
@@ -345,8 +345,7 @@ class DeliveryService:
                 sent_any = False
             if not sent_any and not self._stopping:
                 self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._look)
+                await wait(self._wake, self._look)
 
     async def _round(self) -> bool:
         now = datetime.now(UTC)

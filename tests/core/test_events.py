@@ -52,3 +52,23 @@ async def test_a_signal_wakes_only_for_its_user_and_leaves_no_subscriber_behind(
         with signal(bus, Topic.DOWNLOADS, user_id=1):
             pass
     assert bus._handlers[Topic.DOWNLOADS] == []
+
+
+async def test_a_loop_waiting_for_a_wake_up_stops_when_cancelled_as_it_wakes() -> None:
+    # A worker's loop waits for its wake-up with a timeout. Cancelled in the very step its
+    # wake-up comes, it must stop: Python 3.11's wait_for swallowed that cancellation, the
+    # loop ran on, and its owner's stop waited forever.
+    flag = asyncio.Event()
+
+    async def loop() -> None:
+        while True:
+            await wait(flag, 10)
+            flag.clear()
+
+    task = asyncio.create_task(loop())
+    for _ in range(2):
+        await asyncio.sleep(0)  # the loop is waiting now
+    flag.set()
+    task.cancel()
+    await asyncio.wait({task}, timeout=1)
+    assert task.cancelled()
