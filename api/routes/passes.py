@@ -52,22 +52,11 @@ class PassOut(BaseModel):
     )
     completed_at: datetime | None
 
+    model_config = ConfigDict(from_attributes=True)
+
     @classmethod
     def of(cls, view: PassView) -> PassOut:
-        return cls(
-            id=view.id,
-            station_id=view.station_id,
-            station_name=view.station_name,
-            platform=view.platform,
-            orbit=view.orbit,
-            start=view.start,
-            end=view.end,
-            instruments=list(view.instruments),
-            files=view.files,
-            total_size=view.total_size,
-            state="complete" if view.state == "complete" else "receiving",
-            completed_at=view.completed_at,
-        )
+        return cls.model_validate(view)
 
 
 class PassPageOut(Page):
