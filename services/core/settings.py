@@ -23,7 +23,7 @@ from services.core.errors import ConfigError
 BOT_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 SECRET_KEY_FILE = "secret_key"
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
-_SECRET_KEYS = {"bot_token", "secret_key", "database_url"}
+_SECRET_KEYS = {"bot_token", "secret_key", "database_url", "redis_url", "metrics_token"}
 
 
 def _check_http_url(value: str, key: str, *, https_only: bool = False) -> str:
@@ -94,8 +94,16 @@ class Settings(BaseSettings):
     # or a URL downloaded once a day. Neither: no predictions.
     tle_file: Path | None = None
     tle_url: str | None = None
+    # Cluster mode: several processes share PostgreSQL and this Redis (conversation state,
+    # events between processes). Empty: one process, no Redis.
+    redis_url: SecretStr | None = None
+    # GET /metrics (Prometheus) answers only with `Authorization: Bearer <METRICS_TOKEN>`;
+    # empty: /metrics is off.
+    metrics_token: SecretStr | None = None
 
-    @field_validator("bot_token", "secret_key", "database_url", mode="before")
+    @field_validator(
+        "bot_token", "secret_key", "database_url", "redis_url", "metrics_token", mode="before"
+    )
     @classmethod
     def _empty_secret_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -180,6 +188,22 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite:// or postgres://")
         return value
 
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        if urlsplit(value.get_secret_value()).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _check_metrics_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < 16:
+            raise ValueError("must be at least 16 characters")
+        return value
+
     # Derived values, always set after `load_settings`.
 
     @property
@@ -202,14 +226,25 @@ class Settings(BaseSettings):
         assert self.public_url is not None
         return self.public_url
 
+    @property
+    def clustered(self) -> bool:
+        """Several processes on PostgreSQL and Redis (REDIS_URL set)."""
+        return self.redis_url is not None
+
+    @property
+    def redis(self) -> str:
+        assert self.redis_url is not None
+        return self.redis_url.get_secret_value()
+
     def secret_values(self) -> list[str]:
         """Every configured secret, for the log redaction filter."""
-        values = [self.bot_token, self.secret_key]
+        values = [self.bot_token, self.secret_key, self.metrics_token]
         found = [v.get_secret_value() for v in values if v is not None]
-        if self.database_url is not None:
-            password = urlsplit(self.database_url.get_secret_value()).password
-            if password:
-                found.append(password)
+        for url in (self.database_url, self.redis_url):
+            if url is not None:
+                password = urlsplit(url.get_secret_value()).password
+                if password:
+                    found.append(password)
         return found
 
 
@@ -242,7 +277,23 @@ def load_settings(**overrides: Any) -> Settings:
         settings.public_url = f"http://{host}:{settings.api_port}"
     if settings.secret_key is None:
         settings.secret_key = SecretStr(_stored_secret_key(data_dir))
+    if settings.clustered:
+        _check_cluster(settings)
     return settings
+
+
+def _check_cluster(settings: Settings) -> None:
+    """Cluster mode needs what several processes can share."""
+    if not settings.database.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        raise ConfigError(
+            "REDIS_URL: several processes need a shared PostgreSQL database: "
+            "set DATABASE_URL=postgres://..."
+        )
+    if settings.webhook_url is None:
+        raise ConfigError(
+            "REDIS_URL: several processes receive Telegram updates by webhook "
+            "(long polling is for one process): set WEBHOOK_URL"
+        )
 
 
 def _stored_secret_key(data_dir: Path) -> str:
