@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
 from ipaddress import IPv4Network, IPv6Network, ip_address
 
 from aiohttp import web
@@ -11,19 +13,23 @@ from api.compat import add_compat_websocket_routes, compat_route_tables
 from api.errors import error_middleware
 from api.keys import SERVICES
 from api.live.downloads import add_websocket_routes
-from api.openapi import add_routes, build_openapi
+from api.openapi import RouteTable, add_routes, build_openapi
 from api.routes import route_tables
 from api.routes.docs import add_docs_routes
 from api.routes.files import settle_file_responses
 from api.web import add_web_routes, page_errors, page_headers
 from services.accounts.audit import set_origin
 from services.container import Services
+from services.core import metrics
 
 VERSION = "0.1.0"
 # The longest request line the OpenAPI document allows: 1,000-character query values (a path
 # prefix, a file name) percent-encoded as 4-byte UTF-8 are 12,000 bytes, beyond aiohttp's 8,190,
 # whose refusal is a plain-text 400 our middlewares never see.
 MAX_REQUEST_LINE = 16 * 1024
+# The path aiohttp matched (its template) → the route label of the request metrics.
+RouteLabels = dict[str, str]
+ROUTE_LABELS: web.AppKey[RouteLabels] = web.AppKey("route_labels")
 
 
 def client_address(request: web.Request, proxies: tuple[IPv4Network | IPv6Network, ...]) -> str:
@@ -59,16 +65,66 @@ async def origin_middleware(request: web.Request, handler: Handler) -> web.Strea
     return await handler(request)
 
 
+def route_labels(tables: Iterable[RouteTable]) -> RouteLabels:
+    """An endpoint is served with and without its trailing slash: both count under its path as
+    the OpenAPI document writes it. Routes outside the tables (pages, WebSockets, assets) count
+    under aiohttp's template."""
+    labels: RouteLabels = {}
+    for table in tables:
+        for endpoint in table.endpoints:
+            declared = endpoint.doc_path()
+            bare = declared.rstrip("/")
+            labels[bare or "/"] = labels[bare + "/"] = declared
+    return labels
+
+
+def route_label(request: web.Request) -> str:
+    """The template of the route that took the request, never its path: the labels stay as
+    few as the routes, whatever paths clients make up."""
+    match = request.match_info
+    resource = match.route.resource
+    if match.http_exception is not None or resource is None:
+        return metrics.UNMATCHED
+    return request.app[ROUTE_LABELS].get(resource.canonical, resource.canonical)
+
+
+@web.middleware
+async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Count every answer with the status the client got, errors included (the middlewares
+    inside turn them into responses; only redirects arrive here raised)."""
+    started = time.perf_counter()
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        metrics.http_request(
+            route_label(request), request.method, exc.status, time.perf_counter() - started
+        )
+        raise
+    # A WebSocket session ends when the client leaves: no answer time to speak of.
+    websocket = isinstance(response, web.WebSocketResponse)
+    seconds = None if websocket else time.perf_counter() - started
+    metrics.http_request(route_label(request), request.method, response.status, seconds)
+    return response
+
+
 def create_app(services: Services) -> web.Application:
-    # Outermost first: JSON errors, page headers, the audit origin, failures shown as pages.
+    # Outermost first: request metrics, JSON errors, page headers, the audit origin, failures
+    # shown as pages.
     app = web.Application(
-        middlewares=[error_middleware, page_headers, origin_middleware, page_errors],
+        middlewares=[
+            metrics_middleware,
+            error_middleware,
+            page_headers,
+            origin_middleware,
+            page_errors,
+        ],
         handler_args={"max_line_size": MAX_REQUEST_LINE},
     )
     app[SERVICES] = services
     app.on_response_prepare.append(settle_file_responses)
     tables = [*route_tables(), *compat_route_tables()]
     add_routes(app, tables)
+    app[ROUTE_LABELS] = route_labels(tables)
     add_websocket_routes(app)
     add_compat_websocket_routes(app)
     add_web_routes(app)

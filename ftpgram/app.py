@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
 from aiohttp import web
+from redis.asyncio import Redis
 
 from api.app import create_app
 from bot.commands import menu_button
@@ -33,10 +34,19 @@ from bot.notifier import BotNotifier
 from services.container import Services, build_services
 from services.core import db
 from services.core.clock import PRODUCTION, Timing
+from services.core.cluster import (
+    Coordinator,
+    LocalCoordinator,
+    PostgresCoordinator,
+    migration_lock,
+)
 from services.core.errors import ConfigError
+from services.core.events import EventBus
 from services.core.logs import LogWriter, configure_logging
+from services.core.relay import RedisEventBus
 from services.core.settings import Settings, load_settings
 from services.downloads.worker import DownloadWorker
+from services.messaging.delivery import CHAT_INTERVAL
 from services.scheduler import create_scheduler, schedule_jobs
 
 log = logging.getLogger("ftpgram")
@@ -71,6 +81,12 @@ class Application:
         self.downloads: DownloadWorker | None = None
         self.boards: DownloadBoards | None = None
         self._unschedule: Callable[[], None] | None = None
+        self.coordinator: Coordinator = LocalCoordinator()
+        self.redis: Redis | None = None
+        self.relay: RedisEventBus | None = None
+        self._role_lock = asyncio.Lock()
+        self._role_tasks: set[asyncio.Task[None]] = set()
+        self._leading = False
 
     @property
     def port(self) -> int:
@@ -83,7 +99,8 @@ class Application:
         database_handler = configure_logging(
             settings.log_level, settings.log_file, settings.secret_values()
         )
-        applied = await open_database(settings)
+        async with migration_lock(settings.database):  # processes starting together
+            applied = await open_database(settings)
         self.log_writer = LogWriter(database_handler)
         self.log_writer.start()
         if applied:
@@ -92,18 +109,27 @@ class Application:
         self.bot = bot = create_bot(settings)
         probe = BotProbe(bot)
         i18n = create_i18n()
+        bus: EventBus = EventBus()
+        if settings.clustered:
+            self.redis = Redis.from_url(settings.redis, socket_timeout=5, health_check_interval=10)
+            self.relay = bus = RedisEventBus(self.redis)
+            await self.relay.start()
+            self.coordinator = PostgresCoordinator(settings.database)
         self.services = services = build_services(
             settings,
             gateway=BotGateway(bot),
             notifier_factory=lambda delivery: BotNotifier(delivery, i18n),
             bot_probe=probe,
             scheduler_probe=lambda: self.scheduler.running,
+            redis_probe=self.relay.ping if self.relay is not None else None,
             timing=self.timing,
+            bus=bus,
+            coordinator=self.coordinator,
         )
         await services.users.sync_admins()
         if swept := services.files.store.sweep_incoming():
             log.info("Removed %d unfinished uploads left by the last run", swept)
-        self.dispatcher = dispatcher = create_dispatcher(services, i18n)
+        self.dispatcher = dispatcher = create_dispatcher(services, i18n, redis=self.redis)
 
         self.probe = probe
         try:
@@ -126,7 +152,6 @@ class Application:
             except (TelegramAPIError, TelegramNetworkError) as exc:
                 log.warning("Could not set the bot's command menu: %s", exc)
 
-        services.delivery.start()
         self.downloads = DownloadWorker(
             services.downloads,
             concurrency=settings.download_concurrency,
@@ -137,13 +162,15 @@ class Application:
         )
         self.downloads.start()
         self.boards = DownloadBoards(bot, services, i18n)
-        self.boards.start()
-        self._unschedule = schedule_jobs(self.scheduler, services)
-        self.scheduler.start()
+        # The leader (the one process, or the elected one of several) schedules and sends.
+        self.coordinator.on_role(self._role_changed)
+        await self.coordinator.start()
+        if self._role_tasks:  # leading from the start: running before start() returns
+            await asyncio.wait(set(self._role_tasks))
 
         app = create_app(services)
         if settings.webhook_url:
-            add_webhook_route(app, dispatcher, bot, settings)
+            add_webhook_route(app, dispatcher, bot, settings, redis=self.redis)
         self.runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self.runner.setup()
         site = web.TCPSite(self.runner, settings.api_host, settings.api_port)
@@ -171,6 +198,40 @@ class Application:
         else:
             self._polling = asyncio.create_task(self._poll(), name="telegram-polling")
             log.info("Receiving updates by long polling")
+
+    def _role_changed(self, leader: bool) -> None:
+        task = asyncio.create_task(self._lead() if leader else self._follow())
+        self._role_tasks.add(task)
+        task.add_done_callback(self._role_tasks.discard)
+
+    async def _lead(self) -> None:
+        """Start what runs once in a deployment: the Telegram sender, the live download
+        messages and the scheduler."""
+        async with self._role_lock:
+            if self._leading or not self.coordinator.leader or self._stopping:
+                return
+            assert self.services is not None
+            assert self.boards is not None
+            self._leading = True
+            # Taking over from a leader that died: Telegram counts its last sends a while.
+            await self.services.delivery.start(
+                after=CHAT_INTERVAL if self.settings.clustered else 0
+            )
+            self.boards.start()
+            self.scheduler = create_scheduler()
+            self._unschedule = schedule_jobs(self.scheduler, self.services)
+            self.scheduler.start()
+
+    async def _follow(self) -> None:
+        async with self._role_lock:
+            if not self._leading:
+                return
+            self._leading = False
+            await self._stop_scheduler()
+            if self.boards is not None:
+                await self.boards.stop()
+            if self.services is not None:
+                await self.services.delivery.stop()
 
     async def _poll(self) -> None:
         """Long polling that outlives Telegram outages (aiogram gives up if getMe fails)."""
@@ -205,10 +266,9 @@ class Application:
             self._stop_polling,
             self._stop_http,
             self._finish_updates,
-            self._stop_scheduler,
-            self._stop_boards,
+            self._stop_leading,
             self._stop_downloads,
-            self._stop_delivery,
+            self._stop_coordination,
             self._stop_bot,
         ]
         for step in steps:
@@ -255,19 +315,24 @@ class Application:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
-    async def _stop_boards(self) -> None:
-        if self.boards is not None:
-            boards, self.boards = self.boards, None
-            await boards.stop()
+    async def _stop_leading(self) -> None:
+        if self._role_tasks:
+            await asyncio.wait(set(self._role_tasks))
+        await self._follow()
 
     async def _stop_downloads(self) -> None:
         if self.downloads is not None:
             worker, self.downloads = self.downloads, None
             await worker.stop()
 
-    async def _stop_delivery(self) -> None:
-        if self.services is not None:
-            await self.services.delivery.stop()
+    async def _stop_coordination(self) -> None:
+        """After the downloads: their connection slots are given back first."""
+        await self.coordinator.stop()
+        if self.relay is not None:
+            await self.relay.stop()
+        if self.redis is not None:
+            redis, self.redis = self.redis, None
+            await redis.aclose()
 
     async def _stop_bot(self) -> None:
         if self.bot is not None:

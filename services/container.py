@@ -15,6 +15,7 @@ from services.accounts.ports import AccountNotifier
 from services.accounts.users import UserService
 from services.accounts.webapp import WebAppService
 from services.core.clock import PRODUCTION, Timing
+from services.core.cluster import Coordinator, LocalCoordinator
 from services.core.events import EventBus
 from services.core.health import HealthService, Probe
 from services.core.logs import LogService
@@ -65,6 +66,7 @@ class Services:
     throttle: Throttle
     bus: EventBus
     timing: Timing
+    coordinator: Coordinator
 
 
 def build_services(
@@ -74,10 +76,13 @@ def build_services(
     notifier_factory: Callable[[DeliveryService], Notifier],
     bot_probe: Probe,
     scheduler_probe: Callable[[], bool],
+    redis_probe: Probe | None = None,
     timing: Timing = PRODUCTION,
     bus: EventBus | None = None,
+    coordinator: Coordinator | None = None,
 ) -> Services:
     bus = EventBus() if bus is None else bus
+    coordinator = LocalCoordinator() if coordinator is None else coordinator
     audit = AuditService()
     throttle = Throttle()
     blobs = BlobService(LocalBlobStore(settings.storage))
@@ -113,6 +118,7 @@ def build_services(
         users=users,
         bus=bus,
         passes=passes,
+        coordinator=coordinator,
         ca_file=settings.station_ca_file,
         timeout=settings.station_timeout,
         poll_timeout=settings.station_poll_timeout,
@@ -138,7 +144,9 @@ def build_services(
         files=files,
         avatars=AvatarService(files),
         logs=LogService(),
-        health=HealthService(bot=bot_probe, scheduler=scheduler_probe),
+        health=HealthService(
+            bot=bot_probe, scheduler=scheduler_probe, coordinator=coordinator, redis=redis_probe
+        ),
         stations=stations,
         passes=passes,
         downloads=DownloadService(
@@ -159,4 +167,5 @@ def build_services(
         throttle=throttle,
         bus=bus,
         timing=timing,
+        coordinator=coordinator,
     )

@@ -166,7 +166,7 @@ async def services(settings: Settings, connected: str) -> AsyncIterator[Services
         scheduler_probe=lambda: True,
         timing=FAST,
     )
-    built.delivery.start()
+    await built.delivery.start()
     yield built
     await built.delivery.stop()
     await bot.session.close()

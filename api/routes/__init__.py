@@ -13,6 +13,7 @@ from api.routes import (
     files,
     health,
     messages,
+    metrics,
     passes,
     stations,
     uploads,
@@ -22,6 +23,7 @@ from api.routes import (
 def route_tables() -> list[RouteTable]:
     return [
         health.routes,
+        metrics.routes,
         auth.routes,
         account.routes,
         files.routes,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.keys import services_of
 from api.openapi import RouteTable, respond
@@ -16,6 +16,9 @@ class HealthBody(BaseModel):
     database: bool
     bot: bool
     scheduler: bool
+    role: str = Field(description="leader (runs the scheduler and the Telegram sender) or follower")
+    redis: bool | None = Field(description="Redis answers; null with one process (no Redis)")
+    process: str = Field(description="the process that answered: host:pid")
 
 
 @routes.get(
@@ -32,5 +35,8 @@ async def health(request: web.Request) -> web.Response:
         database=report.database,
         bot=report.bot,
         scheduler=report.scheduler,
+        role=report.role,
+        redis=report.redis,
+        process=report.process,
     )
     return respond(body, status=200 if report.ok else 503)

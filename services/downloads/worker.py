@@ -32,12 +32,13 @@ from pathlib import Path
 
 from tortoise.expressions import Q
 
+from services.core import metrics
+from services.core.cluster import Slot
 from services.core.errors import NotFound
 from services.core.events import Event, Topic, wait
 from services.core.models import (
     Download,
     DownloadStatus,
-    Station,
     Transfer,
     TransferStatus,
 )
@@ -92,7 +93,6 @@ class DownloadWorker:
         self._wake = asyncio.Event()
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._owners: dict[int, int] = {}  # running transfer -> the user it runs for first
-        self._stations: dict[int, int] = {}  # running transfer -> its station
         self._receivers: dict[int, Receiver] = {}
         # Running transfers told to stop before their data connection was open (while
         # connecting or logging in): they stop as soon as it would open.
@@ -205,10 +205,13 @@ class DownloadWorker:
                 pick = min(ready, key=lambda c: (load.get(first[c.id][0], 0), first[c.id][1], c.id))
                 candidates.remove(pick)
                 station = await pick.station
-                if self._station_full(station):
+                slot = await self.stations.coordinator.try_take(
+                    station.id, station.max_connections, download=True
+                )
+                if slot is None:  # every connection the station gives downloads is in use
                     full.add(station.id)
                     continue
-                if not await self._claim(pick, station, now):
+                if not await self._claim(pick, slot, now):
                     continue
                 owner = first[pick.id][0]
                 load[owner] = load.get(owner, 0) + 1
@@ -218,18 +221,7 @@ class DownloadWorker:
                 break  # no station filled up: a new query would find the same transfers
         return started
 
-    def _station_full(self, station: Station) -> bool:
-        # Downloads leave one of the station's connections to polling (when it allows two or
-        # more), so a long download never holds up announcements.
-        mine = sum(1 for s in self._stations.values() if s == station.id)
-        if mine >= max(1, station.max_connections - 1):
-            return True
-        # Every connection to the station is in use (polls wait there too).
-        return self.stations.gates.gate(station.id, station.max_connections).locked()
-
-    async def _claim(self, transfer: Transfer, station: Station, now: datetime) -> bool:
-        gate = self.stations.gates.gate(station.id, station.max_connections)
-        await gate.acquire()
+    async def _claim(self, transfer: Transfer, slot: Slot, now: datetime) -> bool:
         claim = secrets.token_hex(8)
         claimed = await Transfer.filter(
             id=transfer.id, status=transfer.status, claim=transfer.claim
@@ -240,7 +232,7 @@ class DownloadWorker:
             updated_at=now,
         )
         if not claimed:
-            gate.release()
+            await self.stations.coordinator.give(slot)
             return False
         owner = (
             await Download.filter(transfer_id=transfer.id, status__in=ACTIVE)
@@ -248,12 +240,11 @@ class DownloadWorker:
             .first()
         )
         self._owners[transfer.id] = owner.user_id if owner is not None else 0
-        self._stations[transfer.id] = station.id
-        task = asyncio.create_task(self._guarded(transfer.id, claim, gate))
+        task = asyncio.create_task(self._guarded(transfer.id, claim, slot))
         self._tasks[transfer.id] = task
         return True
 
-    async def _guarded(self, transfer_id: int, claim: str, gate: asyncio.Semaphore) -> None:
+    async def _guarded(self, transfer_id: int, claim: str, slot: Slot) -> None:
         try:
             await self._fetch(transfer_id, claim)
         except asyncio.CancelledError:
@@ -267,10 +258,9 @@ class DownloadWorker:
                 transfer_id, claim, "Something went wrong on our side; try again.", "internal_error"
             )
         finally:
-            gate.release()
+            await self.stations.coordinator.give(slot)
             self._tasks.pop(transfer_id, None)
             self._owners.pop(transfer_id, None)
-            self._stations.pop(transfer_id, None)
             self._receivers.pop(transfer_id, None)
             self._stopping.discard(transfer_id)
             self.wake()
@@ -432,7 +422,22 @@ class DownloadWorker:
         """Every tick: record progress and speed, renew the lease, and stop the transfer when
         its row says it should not run any more (paused, stopped, taken over, deleted)."""
         loop = asyncio.get_running_loop()
-        last_size, last_time, rate = progress(), loop.time(), 0.0
+        first = progress()
+        try:
+            await self._renewing(transfer_id, claim, progress, loop, first, loop.time())
+        finally:
+            metrics.bytes_received(progress() - first)
+
+    async def _renewing(
+        self,
+        transfer_id: int,
+        claim: str,
+        progress: Callable[[], int],
+        loop: asyncio.AbstractEventLoop,
+        last_size: int,
+        last_time: float,
+    ) -> None:
+        rate = 0.0
         while True:
             await asyncio.sleep(self.tick)
             now_time = loop.time()

@@ -712,18 +712,3 @@ class FtpSession:
                         wire, path, entry.size, entry.modified, entry.precision
                     )
         return Listing(list(found.values()), skipped)
-
-
-class ConnectionGates:
-    """One semaphore per station, shared by polls and downloads, sized by the station's limit."""
-
-    def __init__(self) -> None:
-        self._gates: dict[int, tuple[int, asyncio.Semaphore]] = {}
-
-    def gate(self, station_id: int, limit: int) -> asyncio.Semaphore:
-        limit = max(1, limit)
-        known = self._gates.get(station_id)
-        if known is None or known[0] != limit:
-            known = (limit, asyncio.Semaphore(limit))
-            self._gates[station_id] = known
-        return known[1]

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from tortoise.expressions import F
 
+from services.core import metrics
 from services.core.errors import Conflict, NotFound
 from services.core.events import Event, EventBus, Topic, wait
 from services.core.models import (
@@ -316,8 +317,21 @@ class DeliveryService:
 
     # ---- the worker --------------------------------------------------------------------
 
-    def start(self) -> None:
+    async def start(self, *, after: float = 0.0) -> None:
+        """Begin sending. Only one sender runs at a time (the one process, or the cluster's
+        leader), so whatever is marked as being sent was left by a sender that is gone: it goes
+        back into the queue now. A message whose Telegram call was under way when that sender
+        died goes out again (Telegram offers no way to ask whether it arrived)."""
         self._stopping = False
+        requeued = await Message.filter(status=MessageStatus.SENDING).update(
+            status=MessageStatus.QUEUED, claimed_until=None
+        )
+        if requeued:
+            log.info("Queued again %d message(s) a stopped sender had in hand", requeued)
+        # Taking over from another sender: its last sends count against Telegram's limits
+        # for a while (`after` seconds).
+        if after:
+            self._pacer.pause(after)
         self._unsubscribe = self._bus.subscribe(Topic.MESSAGES, lambda _: self._wake.set())
         self._task = asyncio.create_task(self._run(), name="delivery")
 
@@ -429,6 +443,7 @@ class DeliveryService:
                     )
                 )
         except RetryAfter as exc:
+            metrics.message("flood_limited")
             self._pacer.pause(exc.seconds)
             await self._retry(row, sent_ids, exc.seconds, str(exc), count=False)
             return
@@ -449,6 +464,7 @@ class DeliveryService:
                 row, sent_ids, 30.0, f"internal error: {type(exc).__name__}", count=True
             )
             return
+        metrics.message("sent")
         now = datetime.now(UTC)
         await Message.filter(id=row.id).update(
             status=MessageStatus.SENT,
@@ -482,6 +498,7 @@ class DeliveryService:
         )
 
     async def _fail(self, row: Message, error: str, sent_ids: list[int] | None = None) -> None:
+        metrics.message("failed")
         await Message.filter(id=row.id).update(
             status=MessageStatus.FAILED,
             error=error[:2000],

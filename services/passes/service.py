@@ -78,8 +78,6 @@ log = logging.getLogger(__name__)
 
 MAX_PATTERNS = 20
 GROUP_BATCH = 5000
-# A re-reading holds the station at most this long (a crashed one lets polls in again).
-REREAD_LEASE = 900.0
 SAMPLES = 20
 # Platforms a station's files showed within this long are the ones predicted for it (unless an
 # admin named them).
@@ -642,7 +640,7 @@ class PassService:
         """Change a station's patterns and read its names again, holding the station as a
         poll does: the two never group its files at once, and nothing is half-applied."""
         await self._station(station_id)
-        async with station_lease(station_id, REREAD_LEASE):
+        async with station_lease(station_id):
             row = await self._station(station_id)
             patterns = change(list(row.name_patterns or []))
             await Station.filter(id=row.id).update(name_patterns=patterns)

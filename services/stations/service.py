@@ -33,6 +33,8 @@ from tortoise.transactions import in_transaction
 
 from services.accounts.audit import AuditService
 from services.accounts.users import UserService, UserView
+from services.core import metrics
+from services.core.cluster import Coordinator, holding, take
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.events import Event, EventBus, Topic
 from services.core.leases import station_lease
@@ -47,7 +49,6 @@ from services.core.models import (
 )
 from services.core.secrets import SecretBox, SecretUnreadable
 from services.ftp.client import (
-    ConnectionGates,
     FtpError,
     FtpSession,
     FtpTarget,
@@ -120,6 +121,7 @@ class StationService:
         users: UserService,
         bus: EventBus,
         passes: PassService,
+        coordinator: Coordinator,
         ca_file: Path | None = None,
         timeout: float = 30.0,
         poll_timeout: float = 600.0,
@@ -133,7 +135,7 @@ class StationService:
         self.timeout = timeout
         self.poll_timeout = poll_timeout
         self.settle_seconds = settle_seconds
-        self.gates = ConnectionGates()
+        self.coordinator = coordinator
         self.bus = bus
         self.passes = passes
 
@@ -250,7 +252,7 @@ class StationService:
 
     async def test(self, station_id: int) -> ProbeResult:
         row = await self._row(station_id)
-        async with self.gates.gate(row.id, row.max_connections):
+        async with holding(self.coordinator, row.id, row.max_connections, within=self.timeout):
             return await self._probe(row)
 
     async def _probe(self, row: Station) -> ProbeResult:
@@ -289,19 +291,18 @@ class StationService:
     async def poll(self, station_id: int) -> PollResult:
         """Poll now. Raises Conflict while another poll of the station runs (in any process)."""
         row = await self._row(station_id)
-        gate = self.gates.gate(row.id, row.max_connections)
         try:
             async with asyncio.timeout(self.poll_timeout):
-                await gate.acquire()
+                slot = await take(self.coordinator, row.id, row.max_connections)
         except TimeoutError:
             return await self._failed(
                 row, datetime.now(UTC), FtpError("busy", "No free connection to the station.")
             )
         try:
-            async with station_lease(station_id, self.poll_timeout + 60) as started:
+            async with station_lease(station_id) as started:
                 return await self._poll(await self._row(station_id), started)
         finally:
-            gate.release()
+            await self.coordinator.give(slot)
 
     async def _poll(self, row: Station, started: datetime) -> PollResult:
         try:
@@ -336,6 +337,7 @@ class StationService:
         await StationPoll.create(
             station_id=row.id, started_at=started, finished_at=finished, error=message
         )
+        metrics.poll(row.id, ok=False)
         await Station.filter(id=row.id).update(
             last_poll_at=finished,
             last_error=message,
@@ -379,6 +381,7 @@ class StationService:
             new_files=new,
             gone_files=gone,
         )
+        metrics.poll(row.id, ok=True)
         await Station.filter(id=row.id).update(
             last_poll_at=finished,
             last_success_at=finished,

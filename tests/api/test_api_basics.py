@@ -167,7 +167,7 @@ async def test_compatibility_routes_are_marked_and_canonical_names_are_plain(
     canonical = {key: op for key, op in operations.items() if " ".join(key) not in compat}
     assert len(canonical) >= 60
     for (_, path), operation in canonical.items():
-        assert path.startswith("/api/v1/") or path in ("/health", "/s/{token}"), path
+        assert path.startswith("/api/v1/") or path in ("/health", "/metrics", "/s/{token}"), path
         words = [w for w in path.strip("/").split("/") if not w.startswith("{")]
         assert all(re.fullmatch(r"[a-z0-9.-]+", w) for w in words), path  # no seed_style_verbs
         assert not OLD_WORDS & set(words) and not path.startswith("/api/v1/users/"), path

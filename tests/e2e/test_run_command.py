@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from pathlib import Path
@@ -61,7 +62,16 @@ async def test_run_answers_start_serves_health_and_stops_on_sigterm(
     )
     try:
         health = await wait_healthy(f"http://127.0.0.1:{port}/health", process)
-        assert health == {"status": "ok", "database": True, "bot": True, "scheduler": True}
+        assert health == {
+            "status": "ok",
+            "database": True,
+            "bot": True,
+            "scheduler": True,
+            # One process leads (schedules and sends) and needs no Redis.
+            "role": "leader",
+            "redis": None,
+            "process": f"{socket.gethostname()}:{process.pid}",
+        }
 
         user = telegram.user(4242, "Operator", language_code="en")
         await telegram.send_text(user, "/start")

@@ -11,6 +11,11 @@ It keeps the state a test needs to act as users and to read what the bot sent:
 Behaviour follows the real API where tests depend on it: long polling with offsets, 64-byte
 callback data, 4096-character texts, HTML entity parsing, "message is not modified", 20 MB getFile
 limit, and switches for 429 `retry_after` (`fail_next`) and 403 "bot was blocked" (`block`).
+
+Updates wait for getUpdates, or, while a webhook is set, are POSTed to it like Telegram does: in
+order, one at a time, with the webhook's secret header; an update whose POST fails (not 2xx, or no
+connection) is posted again after a growing wait and is never lost. `webhook_ssl` is the client
+context for https webhooks (e.g. one trusting a test CA); `webhook_posts` records every attempt.
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ import asyncio
 import itertools
 import json
 import re
+import ssl
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 JSON_FIELDS = {
@@ -37,6 +44,7 @@ JSON_FIELDS = {
     "link_preview_options",
     "media",
     "reply_parameters",
+    "menu_button",
 }
 INT_FIELDS = {"message_id", "offset", "limit", "timeout", "cache_time", "max_connections"}
 HTML_TAGS = {
@@ -61,6 +69,10 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_GETFILE_BYTES = 20 * 1024 * 1024
+# Waits between webhook attempts for one update: doubling from the first to the last.
+WEBHOOK_RETRY_FIRST = 0.1
+WEBHOOK_RETRY_MAX = 2.0
+WEBHOOK_TIMEOUT = 10.0
 
 
 class ApiError(Exception):
@@ -152,6 +164,20 @@ def check_html(text: str) -> None:
             )
 
 
+@dataclass(frozen=True)
+class WebhookPost:
+    """One attempt to deliver an update to the webhook: the HTTP status, or the error."""
+
+    update_id: int
+    url: str
+    status: int | None
+    error: str | None = None
+
+    @property
+    def delivered(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
 @dataclass
 class _Failure:
     code: int
@@ -170,6 +196,8 @@ class FakeTelegram:
     webhook: dict[str, Any] | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    webhook_ssl: ssl.SSLContext | None = None
+    webhook_posts: list[WebhookPost] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.bot_id = int(self.token.split(":")[0])
@@ -194,6 +222,8 @@ class FakeTelegram:
         self._last_send: dict[int, float] = {}
         self.flood_answers = 0
         self._open_queries: set[str] = set()
+        self._delivery: asyncio.Task[None] | None = None
+        self.menu_button: Any = None
         self.base_url = ""
 
     # ---- server -------------------------------------------------------------------------
@@ -208,11 +238,16 @@ class FakeTelegram:
         await site.start()
         port = self._runner.addresses[0][1]
         self.base_url = f"http://127.0.0.1:{port}"
+        self._delivery = asyncio.create_task(self._deliver_updates(), name="fake-telegram-webhook")
         return self.base_url
 
     async def stop(self) -> None:
         self._closing = True
         await self._notify()
+        if self._delivery is not None:
+            self._delivery.cancel()
+            await asyncio.gather(self._delivery, return_exceptions=True)
+            self._delivery = None
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -264,6 +299,68 @@ class FakeTelegram:
                 body["parameters"] = {"retry_after": exc.retry_after}
             return web.json_response(body, status=exc.code)
         return web.json_response({"ok": True, "result": result})
+
+    # ---- webhook delivery ---------------------------------------------------------------
+
+    async def _deliver_updates(self) -> None:
+        """The one sender of webhook calls: the oldest pending update first, until it is taken."""
+        async with aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT)
+        ) as http:
+            delay = WEBHOOK_RETRY_FIRST
+            while True:
+                async with self._changed:
+                    while self.webhook is None or not self._updates:
+                        await self._changed.wait()
+                    webhook, update = self.webhook, self._updates[0]
+                post = await self._post_update(http, webhook, update)
+                self.webhook_posts.append(post)
+                # getUpdates is refused while a webhook is set, so the head is still `update`
+                # unless a deleteWebhook and getUpdates took it meanwhile.
+                if post.delivered and self._updates and self._updates[0] is update:
+                    self._updates.pop(0)
+                await self._notify()
+                if post.delivered:
+                    delay = WEBHOOK_RETRY_FIRST
+                else:
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, WEBHOOK_RETRY_MAX)
+
+    async def _post_update(
+        self, http: aiohttp.ClientSession, webhook: dict[str, Any], update: dict[str, Any]
+    ) -> WebhookPost:
+        url = str(webhook["url"])
+        headers = {}
+        if webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = str(webhook["secret_token"])
+        try:
+            async with http.post(
+                url, json=update, headers=headers, ssl=self.webhook_ssl or True
+            ) as response:
+                await response.read()
+                return WebhookPost(update["update_id"], url, response.status)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            return WebhookPost(update["update_id"], url, None, f"{type(exc).__name__}: {exc}")
+
+    def webhook_deliveries(self, update_id: int) -> int:
+        """How many times the webhook accepted (2xx) the update `update_id`."""
+        return sum(1 for p in self.webhook_posts if p.update_id == update_id and p.delivered)
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates neither fetched by getUpdates nor accepted by the webhook yet."""
+        return len(self._updates)
+
+    async def wait_delivered(self, timeout: float = 10.0) -> None:
+        """Wait until the webhook accepted every update pushed so far."""
+        try:
+            await self.wait_until(lambda: not self._updates, timeout)
+        except AssertionError:
+            last = self.webhook_posts[-1] if self.webhook_posts else None
+            raise AssertionError(
+                f"{len(self._updates)} updates not delivered to the webhook within {timeout}s "
+                f"(last attempt: {last})"
+            ) from None
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query)
@@ -490,6 +587,10 @@ class FakeTelegram:
     def sent_to(self, chat_id: int) -> list[BotMessage]:
         return list(self._inbox[chat_id])
 
+    def message_counts(self) -> dict[int, int]:
+        """How many messages the bot sent to each chat (accepted ones; 429s are not counted)."""
+        return {chat: len(messages) for chat, messages in self._inbox.items() if messages}
+
     # ---- Bot API methods ----------------------------------------------------------------
 
     def _bot_user(self) -> dict[str, Any]:
@@ -669,6 +770,10 @@ class FakeTelegram:
     async def _api_sendchataction(self, params: dict[str, Any]) -> bool:
         return True
 
+    async def _api_setchatmenubutton(self, params: dict[str, Any]) -> bool:
+        self.menu_button = params.get("menu_button")
+        return True
+
     def _store_file(self, content: bytes) -> str:
         file_id = f"file{next(self._file_ids)}"
         self.files[file_id] = content
@@ -715,18 +820,26 @@ class FakeTelegram:
 
     async def _api_setwebhook(self, params: dict[str, Any]) -> bool:
         self.webhook = {"url": params["url"], "secret_token": params.get("secret_token")}
+        await self._notify()
         return True
 
     async def _api_deletewebhook(self, params: dict[str, Any]) -> bool:
         self.webhook = None
+        await self._notify()
         return True
 
     async def _api_getwebhookinfo(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {
+        info: dict[str, Any] = {
             "url": (self.webhook or {}).get("url", ""),
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
+        last = self.webhook_posts[-1] if self.webhook_posts else None
+        if self.webhook is not None and last is not None and not last.delivered:
+            info["last_error_message"] = (
+                last.error or f"Wrong response from the webhook: {last.status}"
+            )
+        return info
 
     def commands_for(self, scope: dict[str, Any] | None = None, language: str = "") -> list[str]:
         key = (json.dumps(scope or {"type": "default"}, sort_keys=True), language)
