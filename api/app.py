@@ -30,6 +30,7 @@ MAX_REQUEST_LINE = 16 * 1024
 # The path aiohttp matched (its template) → the route label of the request metrics.
 RouteLabels = dict[str, str]
 ROUTE_LABELS: web.AppKey[RouteLabels] = web.AppKey("route_labels")
+STARTED = web.RequestKey("started", float)  # time.perf_counter() at the request's arrival
 
 
 def client_address(request: web.Request, proxies: tuple[IPv4Network | IPv6Network, ...]) -> str:
@@ -89,30 +90,28 @@ def route_label(request: web.Request) -> str:
 
 
 @web.middleware
-async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Count every answer with the status the client got, errors included (the middlewares
-    inside turn them into responses; only redirects arrive here raised)."""
-    started = time.perf_counter()
-    try:
-        response = await handler(request)
-    except web.HTTPException as exc:
-        metrics.http_request(
-            route_label(request), request.method, exc.status, time.perf_counter() - started
-        )
-        raise
-    # A WebSocket session ends when the client leaves: no answer time to speak of.
-    websocket = isinstance(response, web.WebSocketResponse)
-    seconds = None if websocket else time.perf_counter() - started
+async def clock_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """When the request came in, for the answer time `count_answer` records."""
+    request[STARTED] = time.perf_counter()
+    return await handler(request)
+
+
+async def count_answer(request: web.Request, response: web.StreamResponse) -> None:
+    """`on_response_prepare`: every answer counts as its status line leaves, with that status
+    (errors as the middlewares answered them, a WebSocket at its upgrade, a file as its first
+    bytes go); a request whose client left before any answer is not counted. The time is from
+    arrival to that moment, so a long download or WebSocket session does not stretch it."""
+    started = request.get(STARTED)
+    seconds = None if started is None else time.perf_counter() - started
     metrics.http_request(route_label(request), request.method, response.status, seconds)
-    return response
 
 
 def create_app(services: Services) -> web.Application:
-    # Outermost first: request metrics, JSON errors, page headers, the audit origin, failures
-    # shown as pages.
+    # Outermost first: the request's arrival time, JSON errors, page headers, the audit origin,
+    # failures shown as pages.
     app = web.Application(
         middlewares=[
-            metrics_middleware,
+            clock_middleware,
             error_middleware,
             page_headers,
             origin_middleware,
@@ -122,6 +121,7 @@ def create_app(services: Services) -> web.Application:
     )
     app[SERVICES] = services
     app.on_response_prepare.append(settle_file_responses)
+    app.on_response_prepare.append(count_answer)  # last: the status as it finally leaves
     tables = [*route_tables(), *compat_route_tables()]
     add_routes(app, tables)
     app[ROUTE_LABELS] = route_labels(tables)

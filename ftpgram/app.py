@@ -127,7 +127,9 @@ class Application:
             coordinator=self.coordinator,
         )
         await services.users.sync_admins()
-        if swept := services.files.store.sweep_incoming():
+        # Several processes share the storage: only what nobody wrote to for an hour is left over.
+        idle = 3600.0 if settings.clustered else 0.0
+        if swept := services.files.store.sweep_incoming(idle):
             log.info("Removed %d unfinished uploads left by the last run", swept)
         self.dispatcher = dispatcher = create_dispatcher(services, i18n, redis=self.redis)
 

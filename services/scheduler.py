@@ -113,10 +113,9 @@ class StationJobs:
 
     async def sync(self) -> None:
         first, self._started = not self._started, True
-        wanted = {
-            s.id: s.poll_interval
-            for s in await self.services.stations.list_stations(enabled_only=True)
-        }
+        stations = await self.services.stations.list_stations(enabled_only=True)
+        wanted = {s.id: s.poll_interval for s in stations}
+        last_polled = {s.id: s.last_poll_at for s in stations}
         for station_id in set(self._intervals) - set(wanted):
             with contextlib.suppress(JobLookupError):
                 self.scheduler.remove_job(self.job_id(station_id))
@@ -126,9 +125,7 @@ class StationJobs:
                 continue
             extra: dict[str, Any] = {}
             if station_id not in self._intervals:
-                # A station added now is polled at once; at start-up, spread them over a minute.
-                delay = random.uniform(0, min(60, interval)) if first else 0  # noqa: S311
-                extra["next_run_time"] = datetime.now(UTC) + timedelta(seconds=delay)
+                extra["next_run_time"] = self._first_run(interval, last_polled[station_id], first)
             self.scheduler.add_job(
                 poll_station,
                 "interval",
@@ -140,6 +137,19 @@ class StationJobs:
                 **extra,
             )
             self._intervals[station_id] = interval
+
+    @staticmethod
+    def _first_run(interval: int, last_poll_at: datetime | None, starting: bool) -> datetime:
+        """A station added now is polled at once. At start-up (or when this process takes over
+        the scheduling from another), each station when its interval since its last poll has
+        passed, so a restart or a takeover neither skips nor repeats polls; stations never
+        polled are spread over ten seconds."""
+        now = datetime.now(UTC)
+        if not starting:
+            return now
+        if last_poll_at is None:
+            return now + timedelta(seconds=random.uniform(0, min(10, interval)))  # noqa: S311
+        return max(now, last_poll_at + timedelta(seconds=interval))
 
     def sync_soon(self) -> None:
         self.scheduler.add_job(self.sync, id="stations-sync-now", replace_existing=True)

@@ -15,8 +15,8 @@ from services.core.errors import Unauthorized
 
 routes = RouteTable(tag="metrics")
 
-# The text format every Prometheus reads (prometheus-client's CONTENT_TYPE_LATEST until 0.22;
-# later ones name version 1.0.0, whose output is the same for our metric names).
+# The text format every Prometheus reads: prometheus-client's CONTENT_TYPE_LATEST in older
+# releases (newer ones name version 1.0.0, which reads the same for names like ours).
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 

@@ -64,7 +64,8 @@ HTTP_REQUESTS = Counter(
 )
 HTTP_DURATION = Histogram(
     "ftpgram_http_request_duration_seconds",
-    "Time to answer an HTTP request, by route template and method (WebSocket sessions left out)",
+    "Time from an HTTP request's arrival to its answer's status line (a WebSocket's upgrade, a "
+    "download's first byte), by route template and method",
     ["route", "method"],
     registry=REGISTRY,
 )
@@ -110,8 +111,7 @@ def poll(station_id: int, ok: bool) -> None:
 def http_request(route: str, method: str, status: int, seconds: float | None) -> None:
     """One answered request. `route` must come from a fixed set (a route's template, or
     `UNMATCHED`), never from the raw path: every distinct value is a new series kept for the
-    life of the process. `seconds` None leaves the request out of the durations (a WebSocket
-    session lasts as long as the client stays)."""
+    life of the process. `seconds` None: the answer time is unknown, only the request counts."""
     method = method.upper()
     if method not in HTTP_METHODS:
         method = "other"

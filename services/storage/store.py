@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -44,8 +45,9 @@ class BlobStore(Protocol):
     def local_path(self, sha256: str) -> Path:
         """A path the HTTP edge can send with sendfile."""
 
-    def sweep_incoming(self) -> int:
-        """Remove partial incoming content left by a crash; returns how many."""
+    def sweep_incoming(self, idle: float = 0.0) -> int:
+        """Remove partial incoming content left by a crash (untouched for `idle` seconds: with
+        several processes, another one may be writing the rest); returns how many."""
 
     def part_keys(self) -> list[str]:
         """The keys of the part files present (see `part_path`)."""
@@ -172,10 +174,13 @@ class LocalBlobStore:
     def part_keys(self) -> list[str]:
         return [path.stem for path in self.parts.glob("*.part")]
 
-    def sweep_incoming(self) -> int:
-        """Remove temporary files left by a crash (at start, before anything streams)."""
+    def sweep_incoming(self, idle: float = 0.0) -> int:
+        """Remove temporary files left by a crash (at start, before anything streams here)."""
         removed = 0
+        before = time.time() - idle
         for leftover in self.tmp.glob("*.part"):
-            leftover.unlink(missing_ok=True)
-            removed += 1
+            with contextlib.suppress(FileNotFoundError):
+                if not idle or leftover.stat().st_mtime < before:
+                    leftover.unlink(missing_ok=True)
+                    removed += 1
         return removed

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import socket
 
 import aiohttp
 import pytest
@@ -24,12 +26,16 @@ async def test_health_reports_each_part(api_url: str) -> None:
         assert response.status == 200
     async with aiohttp.ClientSession() as http, http.get(f"{api_url}/health") as response:
         assert response.status == 200
-        assert await response.json() == {
-            "status": "ok",
-            "database": True,
-            "bot": True,
-            "scheduler": True,
-        }
+        body = await response.json()
+    assert body == {
+        "status": "ok",
+        "database": True,
+        "bot": True,
+        "scheduler": True,
+        "role": "leader",  # one process leads and needs no Redis
+        "redis": None,
+        "process": f"{socket.gethostname()}:{os.getpid()}",
+    }
 
 
 async def test_health_is_503_when_a_part_is_down(application: Application, api_url: str) -> None:

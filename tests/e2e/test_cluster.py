@@ -1,0 +1,569 @@
+"""Cluster mode under failure: three `ftpgram run` processes on one PostgreSQL and one Redis behind
+HAProxy, Telegram delivering by webhook, while processes are killed (SIGKILL, a crash) and stopped
+(SIGTERM, a deploy).
+
+People, stations and tokens are made by this test on the cluster's database, as an
+administrator's script would; everything a person does goes through the load balancer (REST) or
+the fake Telegram (webhooks), and everything checked is what they would see: messages in their
+chat, files they fetch, and what the FTP servers themselves counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import itertools
+import os
+import re
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pyftpdlib.authorizers import DummyAuthorizer
+from pyftpdlib.handlers import FTPHandler, ThrottledDTPHandler
+from pyftpdlib.servers import ThreadedFTPServer
+
+from bot.factory import create_bot
+from bot.gateway import BotGateway
+from bot.i18n import create_i18n
+from bot.notifier import BotNotifier
+from services.accounts.users import UserView
+from services.container import Services, build_services
+from services.core import db
+from services.core.models import Station, StationFile, StationPoll, Transfer, TransferStatus
+from services.core.settings import load_settings
+from tests.support.cluster import ClusterShape
+from tests.support.ftp_servers import LOGIN, PASSWORD
+from tests.support.people import bearer, make_user
+from tests.support.pg import Cluster
+from tests.support.telegram_fake import FakeTelegram
+
+# Three cold starts of the whole service and minutes of work, on a machine running other tests.
+pytestmark = pytest.mark.timeout(600)
+
+ADMIN = 900001
+MiB = 1024 * 1024
+
+
+# ---- FTP servers that count what they see -----------------------------------------------------
+
+
+@dataclass
+class Sessions:
+    """What one FTP server saw: connections open now and at most, and resumed transfers."""
+
+    open: int = 0
+    most: int = 0
+    resumed: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@contextlib.contextmanager
+def counting_server(root: Path, rate: int = 0) -> Iterator[tuple[int, Sessions]]:
+    """pyftpdlib serving `root` (sending at most `rate` bytes a second per transfer); yields its
+    port and its counts."""
+    sessions = Sessions()
+    authorizer = DummyAuthorizer()
+    authorizer.add_user(LOGIN, PASSWORD, str(root), perm="elr")
+
+    class Handler(FTPHandler):
+        def on_connect(self) -> None:
+            with sessions.lock:
+                sessions.open += 1
+                sessions.most = max(sessions.most, sessions.open)
+
+        def on_disconnect(self) -> None:
+            with sessions.lock:
+                sessions.open -= 1
+
+        def ftp_RETR(self, file: str) -> Any:
+            if self._restart_position:
+                with sessions.lock:
+                    sessions.resumed += 1
+            return super().ftp_RETR(file)
+
+    Handler.authorizer = authorizer
+    Handler.passive_ports = None
+    if rate:
+        Handler.dtp_handler = type("Dtp", (ThrottledDTPHandler,), {"write_limit": rate})
+    server = ThreadedFTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"timeout": 0.05, "blocking": True}, daemon=True
+    )
+    thread.start()
+    try:
+        yield server.socket.getsockname()[1], sessions
+    finally:
+        server.close_all()
+        thread.join(timeout=5)
+
+
+# ---- the test's own view of the cluster's database ---------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def script(shape: ClusterShape, telegram: FakeTelegram, tmp: Path) -> AsyncIterator[Services]:
+    """Services on the cluster's database, for making people, stations and tokens."""
+    settings = load_settings(
+        _env_file=None,
+        bot_token=telegram.token,
+        telegram_api_url=telegram.base_url,
+        database_url=shape.database_url,
+        data_dir=tmp,
+        storage_dir=shape.storage_dir,
+        secret_key=shape.secret_key,
+        admin_ids=str(ADMIN),
+    )
+    await db.connect(shape.database_url)
+    bot = create_bot(settings)
+    i18n = create_i18n()
+    services = build_services(
+        settings,
+        gateway=BotGateway(bot),
+        notifier_factory=lambda delivery: BotNotifier(delivery, i18n),
+        bot_probe=_always,
+        scheduler_probe=lambda: True,
+    )
+    try:
+        yield services
+    finally:
+        await bot.session.close()
+        await db.close()
+
+
+async def _always() -> bool:
+    return True
+
+
+async def add_station(
+    services: Services, admin: UserView, name: str, port: int, **fields: Any
+) -> int:
+    values: dict[str, Any] = {
+        "name": name,
+        "host": "127.0.0.1",
+        "port": port,
+        "login": LOGIN,
+        "password": PASSWORD,
+        "tls": "none",
+        **fields,
+    }
+    return (await services.stations.create(admin, values)).id
+
+
+def handled_by(shape: ClusterShape, update_id: int) -> list[int]:
+    """The processes whose log says they handled the update (aiogram logs each one)."""
+    pattern = re.compile(rf"Update id={update_id} is handled")
+    found = []
+    for index, process in enumerate(shape.processes):
+        with contextlib.suppress(FileNotFoundError):
+            if pattern.search(process.log_path.read_text(errors="replace")):
+                found.append(index)
+    return found
+
+
+async def eventually(condition: Any, timeout: float, what: str, shape: ClusterShape) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await condition():
+            return
+        await asyncio.sleep(0.2)  # the state is in another process: asked again shortly
+    raise AssertionError(f"{what} within {timeout} s\n{shape.logs()}")
+
+
+def ftp_connections(pid: int, port: int) -> int:
+    """Open TCP connections of process `pid` to 127.0.0.1:`port` (its FTP sessions)."""
+    inodes = set()
+    with contextlib.suppress(FileNotFoundError, PermissionError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(FileNotFoundError, PermissionError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+    count = 0
+    for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
+        parts = line.split()
+        remote, state, inode = parts[2], parts[3], parts[9]
+        if state == "01" and inode in inodes and int(remote.split(":")[1], 16) == port:
+            count += 1
+    return count
+
+
+# ---- conversation state -----------------------------------------------------------------------
+
+
+async def test_a_wizard_started_on_one_process_finishes_through_the_others(
+    telegram: FakeTelegram, pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    root = tmp_path / "ftp"
+    (root / "pub").mkdir(parents=True)
+    (root / "pub" / "one.dat").write_bytes(b"x" * 10)
+    with counting_server(root) as (port, _):
+        async with (
+            ClusterShape(n=3, telegram=telegram, pg=pg_cluster) as shape,
+            script(shape, telegram, tmp_path / "script") as services,
+        ):
+            await shape.wait_leader()
+            await make_user(services, ADMIN, admin=True, name="Root")
+            admin = telegram.user(ADMIN, "Root", language_code="en")
+            handlers: list[int] = []
+
+            def last_update() -> int:
+                return telegram.webhook_posts[-1].update_id
+
+            async def step_handled() -> int:
+                await telegram.wait_delivered()
+                update_id = last_update()
+                where = handled_by(shape, update_id)
+                assert len(where) == 1, f"update {update_id} handled by {where}\n{shape.logs()}"
+                handlers.append(where[0])
+                return where[0]
+
+            await telegram.send_text(admin, "/stations_admin")
+            listing = await telegram.expect_message(admin.id, timeout=30)
+            await step_handled()
+            await telegram.press(admin, listing, "Add a station")
+            assert "address" in (await telegram.expect_message(admin.id, timeout=30)).text
+            first = await step_handled()
+
+            # The process that began the wizard goes away (a deploy); the others go on with it.
+            shape.processes[first].kill(signal.SIGTERM)
+            assert await shape.processes[first].wait() == 0
+            others = [i for i in range(3) if i != first]
+            await shape.wait_balanced(others)
+
+            await telegram.send_text(admin, f"ftp://127.0.0.1:{port}/pub")
+            assert "login" in (await telegram.expect_message(admin.id, timeout=30)).text
+            second = await step_handled()
+            assert second != first
+
+            # The next one crashes.
+            shape.processes[second].kill(signal.SIGKILL)
+            await shape.processes[second].wait()
+            last = next(i for i in others if i != second)
+            await shape.wait_balanced([last])
+
+            await telegram.send_text(admin, LOGIN)
+            assert "password" in (await telegram.expect_message(admin.id, timeout=30)).text
+            await telegram.send_text(admin, PASSWORD)
+            tls = await telegram.expect_message(admin.id, timeout=30)
+            await telegram.press(admin, tls, "no TLS")
+            await telegram.expect_message(admin.id, timeout=30)
+            await telegram.send_text(admin, "Across")
+            result = await telegram.expect_message(admin.id, timeout=30)
+            await telegram.wait_until(lambda: "saved" in result.text, timeout=30)
+            assert "entries in the root folder: 1" in result.text
+            assert await step_handled() == last
+
+            station = await Station.get(name="Across")
+            assert (station.host, station.port, station.root) == ("127.0.0.1", port, "/pub")
+            assert set(handlers) == {0, 1, 2}, handlers
+            # Every update reached the bot once and was handled once.
+            ids = [post.update_id for post in telegram.webhook_posts if post.delivered]
+            assert len(ids) == len(set(ids))
+            for update_id in ids:
+                assert len(handled_by(shape, update_id)) == 1
+
+
+# ---- downloads ----------------------------------------------------------------------------------
+
+
+async def test_fifty_downloads_complete_once_while_one_process_crashes_and_one_stops(
+    telegram: FakeTelegram, pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    roots = {name: tmp_path / name for name in ("north", "south")}
+    expected: dict[str, str] = {}
+    for name, root in roots.items():
+        root.mkdir()
+        for index in range(25):
+            data = os.urandom(MiB // 2 + index * 1000)
+            (root / f"{name}-{index:02}.dat").write_bytes(data)
+            expected[f"{name}-{index:02}.dat"] = hashlib.sha256(data).hexdigest()
+        old = time.time() - 86400
+        for path in root.iterdir():
+            os.utime(path, (old, old))
+    limits = {"north": 3, "south": 2}
+    with (
+        # Each transfer takes about two seconds: processes die in the middle of some.
+        counting_server(roots["north"], rate=MiB // 4) as (north_port, north),
+        counting_server(roots["south"], rate=MiB // 4) as (south_port, south),
+    ):
+        async with (
+            ClusterShape(
+                n=3,
+                telegram=telegram,
+                pg=pg_cluster,
+                env_extra={"DOWNLOAD_LEASE": "4", "DOWNLOAD_RETRY_DELAY": "1"},
+            ) as shape,
+            script(shape, telegram, tmp_path / "script") as services,
+        ):
+            admin = await make_user(services, ADMIN, admin=True, name="Root")
+            person = await make_user(services, 7001, name="Downloader")
+            stations = {
+                "north": await add_station(
+                    services, admin, "North", north_port, max_connections=limits["north"]
+                ),
+                "south": await add_station(
+                    services, admin, "South", south_port, max_connections=limits["south"]
+                ),
+            }
+            await services.stations.follow(person, list(stations.values()))
+            admin_token = await services.auth.issue_token(admin.id)
+            token = await services.auth.issue_token(person.id)
+            async with shape.client() as http:
+                for station_id in stations.values():
+                    async with http.post(
+                        f"{shape.lb_url}/api/v1/admin/stations/{station_id}/poll/",
+                        headers=bearer(admin_token),
+                    ) as response:
+                        assert response.status == 200, await response.text()
+                files = await StationFile.all().values_list("id", flat=True)
+                assert len(files) == 50
+                for file_id in files:
+                    async with http.post(
+                        f"{shape.lb_url}/api/v1/downloads/",
+                        json={"station_file_id": file_id},
+                        headers=bearer(token),
+                    ) as response:
+                        assert response.status == 201, await response.text()
+
+                async def downloads() -> list[dict[str, Any]]:
+                    async with http.get(
+                        f"{shape.lb_url}/api/v1/downloads/?per_page=100", headers=bearer(token)
+                    ) as response:
+                        assert response.status == 200, await response.text()
+                        items: list[dict[str, Any]] = (await response.json())["items"]
+                        return items
+
+                # A process in the middle of a transfer crashes...
+                pids = {i: p.pid for i, p in enumerate(shape.processes)}
+
+                async def transferring() -> int | None:
+                    for index, pid in pids.items():
+                        if ftp_connections(pid, north_port) + ftp_connections(pid, south_port):
+                            return index
+                    return None
+
+                async def someone_transferring() -> bool:
+                    return await transferring() is not None
+
+                await eventually(someone_transferring, 30, "no transfer started", shape)
+                crashed = await transferring()
+                assert crashed is not None
+                shape.processes[crashed].kill(signal.SIGKILL)
+                await shape.processes[crashed].wait()
+                await asyncio.sleep(1.5)  # the others take more of the queue meanwhile
+
+                # ...and another one is stopped in the middle of its own.
+                del pids[crashed]
+
+                async def other_transferring() -> bool:
+                    return await transferring() is not None
+
+                await eventually(other_transferring, 30, "no other transfer ran", shape)
+                stopped = await transferring()
+                assert stopped is not None
+                shape.processes[stopped].kill(signal.SIGTERM)
+                assert await shape.processes[stopped].wait() == 0
+                survivor = next(i for i in range(3) if i not in (crashed, stopped))
+                await shape.wait_balanced([survivor])
+
+                async def all_completed() -> bool:
+                    return all(d["status"] == "completed" for d in await downloads())
+
+                await eventually(all_completed, 240, "not every download completed", shape)
+                finished = await downloads()
+                assert len(finished) == 50
+                for item in finished:
+                    async with http.get(
+                        f"{shape.lb_url}/api/v1/files/{item['file_id']}/download/",
+                        headers=bearer(token),
+                    ) as response:
+                        assert response.status == 200
+                        body = await response.read()
+                    assert hashlib.sha256(body).hexdigest() == expected[item["path"].lstrip("/")]
+                async with http.get(
+                    f"{shape.lb_url}/api/v1/files/?per_page=100", headers=bearer(token)
+                ) as response:
+                    assert (await response.json())["total"] == 50  # each delivered once
+
+            transfers = await Transfer.all()
+            assert len(transfers) == 50
+            assert {t.status for t in transfers} == {TransferStatus.COMPLETED}
+    # What the servers counted: never more connections than the station allows, and the
+    # transfers cut off by the crash and the stop went on from where they were.
+    assert north.most <= limits["north"], north
+    assert south.most <= limits["south"], south
+    assert north.most + south.most >= 3, (north, south)  # several processes really worked
+    assert north.resumed + south.resumed >= 2, (north, south)
+
+
+# ---- messages -----------------------------------------------------------------------------------
+
+
+async def test_two_thousand_messages_arrive_once_within_telegrams_limits_while_the_sender_dies(
+    telegram: FakeTelegram, pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    telegram.enforce_limits(per_second=30, chat_interval=1.0)
+    async with (
+        ClusterShape(
+            n=3,
+            telegram=telegram,
+            pg=pg_cluster,
+            env_extra={
+                "BOT_TOKEN_RATE": "100",
+                "BOT_TOKEN_BURST": "100",
+                "BOT_TOKEN_DAILY": "10000",
+            },
+        ) as shape,
+        script(shape, telegram, tmp_path / "script") as services,
+    ):
+        leader = await shape.wait_leader()
+        people = [await make_user(services, 7100 + i, name=f"P{i}") for i in range(50)]
+        tokens = [(await services.messaging.create_token(p, "load")).token for p in people]
+        # In turns, as 50 apps sending at once would.
+        texts = {
+            f"message {i} to {p.id}": 7100 + n for i in range(40) for n, p in enumerate(people)
+        }
+        gate = asyncio.Semaphore(16)
+
+        async with shape.client() as http:
+
+            async def send(token: str, text: str) -> None:
+                async with gate:
+                    for _ in range(20):  # an app that honours Retry-After
+                        async with http.post(
+                            f"{shape.lb_url}/api/v1/messages/",
+                            json={"text": text, "format": "plain"},
+                            headers=bearer(token),
+                        ) as response:
+                            if response.status == 202:
+                                return
+                            assert response.status == 429, await response.text()
+                            await asyncio.sleep(float(response.headers["Retry-After"]))
+                    raise AssertionError(f"{text!r} was never accepted")
+
+            by_person = dict(zip((p.id for p in people), tokens, strict=True))
+            queueing = asyncio.gather(
+                *(send(by_person[int(text.rsplit(" ", 1)[1])], text) for text in texts)
+            )
+
+            def delivered() -> int:
+                return (
+                    sum(1 for name, _ in telegram.calls if name == "sendMessage")
+                    - telegram.flood_answers
+                )
+
+            # The sender (the leader) dies mid-way, right after one of its sends was answered:
+            # the messages it had claimed and not sent yet must come from the next leader, once.
+            await telegram.wait_until(lambda: delivered() >= 600, timeout=120)
+            await asyncio.sleep(0.02)
+            killed_at = time.monotonic()
+            shape.processes[leader].kill(signal.SIGKILL)
+            await shape.processes[leader].wait()
+            await queueing
+            new_leader = await shape.wait_leader()
+            takeover = time.monotonic() - killed_at
+            assert new_leader != leader
+
+            await telegram.wait_until(
+                lambda: (
+                    sum(len(telegram.sent_to(chat)) for chat in set(texts.values())) >= len(texts)
+                ),
+                timeout=180,
+            )
+            await asyncio.sleep(2)  # anything sent twice would show by now
+            received = Counter(
+                m.text for chat in set(texts.values()) for m in telegram.sent_to(chat)
+            )
+    assert telegram.flood_answers == 0
+    assert set(received) == set(texts)
+    assert [text for text, count in received.items() if count > 1] == []
+    assert takeover < 10, takeover
+
+
+# ---- scheduling ---------------------------------------------------------------------------------
+
+
+async def test_polls_go_on_within_thirty_seconds_when_the_scheduling_leader_is_killed(
+    telegram: FakeTelegram, pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    roots = [tmp_path / "a", tmp_path / "b"]
+    for root in roots:
+        root.mkdir()
+        (root / "file.dat").write_bytes(b"y" * 100)
+    with (
+        counting_server(roots[0]) as (port_a, seen_a),
+        counting_server(roots[1]) as (
+            port_b,
+            seen_b,
+        ),
+    ):
+        async with (
+            ClusterShape(n=3, telegram=telegram, pg=pg_cluster) as shape,
+            script(shape, telegram, tmp_path / "script") as services,
+        ):
+            leader = await shape.wait_leader()
+            admin = await make_user(services, ADMIN, admin=True, name="Root")
+            admin_token = await services.auth.issue_token(admin.id)
+            ids = []
+            async with shape.client() as http:
+                for name, port in (("A", port_a), ("B", port_b)):
+                    async with http.post(
+                        f"{shape.lb_url}/api/v1/admin/stations/",
+                        json={
+                            "name": name,
+                            "host": "127.0.0.1",
+                            "port": port,
+                            "login": LOGIN,
+                            "password": PASSWORD,
+                            "tls": "none",
+                            "poll_interval": 30,
+                            "max_connections": 1,
+                        },
+                        headers=bearer(admin_token),
+                    ) as response:
+                        assert response.status == 201, await response.text()
+                        ids.append((await response.json())["id"])
+
+            async def polled_both() -> bool:
+                return all([await StationPoll.exists(station_id=i) for i in ids])
+
+            # The leader polls new stations at once.
+            await eventually(polled_both, 20, "the new stations were not polled", shape)
+
+            killed = datetime.now(UTC)
+            shape.processes[leader].kill(signal.SIGKILL)
+            await shape.processes[leader].wait()
+
+            async def polled_again() -> bool:
+                return all(
+                    [await StationPoll.exists(station_id=i, started_at__gt=killed) for i in ids]
+                )
+
+            await eventually(polled_again, 40, "polls did not go on", shape)
+            for station_id in ids:
+                after = (
+                    await StationPoll.filter(station_id=station_id, started_at__gt=killed)
+                    .order_by("started_at")
+                    .first()
+                )
+                assert after is not None
+                assert (after.started_at - killed).total_seconds() <= 30
+            assert (await shape.wait_leader()) != leader
+
+            # Never two polls of one station at once.
+            for station_id in ids:
+                polls = await StationPoll.filter(station_id=station_id).order_by("started_at")
+                for earlier, later in itertools.pairwise(polls):
+                    assert earlier.finished_at is not None
+                    assert earlier.finished_at <= later.started_at
+    assert seen_a.most == 1
+    assert seen_b.most == 1
