@@ -248,6 +248,8 @@ class PostgresCoordinator:
             await asyncio.sleep(delay)
             try:
                 if not self.healthy:
+                    if self._connection is not None:  # closed under us: its locks are gone
+                        self._lost(ConnectionError("the connection was closed"))
                     await self._connect()
                     log.info("Coordination connection to PostgreSQL restored")
                 await self._campaign()
@@ -255,11 +257,18 @@ class PostgresCoordinator:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                if self.healthy or self._roles.leader:
-                    log.warning("Coordination connection to PostgreSQL lost: %s", exc)
-                self._roles.change(False)
-                await self._drop()
+                self._lost(exc)
                 delay = min(delay * 2, 10 * self._tick)
+
+    def _lost(self, exc: BaseException) -> None:
+        """The connection failed (or an answer was lost, so what it holds is unknown): drop it,
+        and with it every lock; `_run` connects again and takes back the slots still in use."""
+        if self._connection is not None or self._roles.leader:
+            log.warning("Coordination connection to PostgreSQL lost: %s", exc)
+        self._roles.change(False)
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.terminate()
 
     async def _campaign(self) -> None:
         if self._roles.leader:
@@ -267,11 +276,6 @@ class PostgresCoordinator:
                 await self._connection.fetchval("SELECT 1", timeout=5)
         elif await self._try_lock(_LEADER, 0):
             self._roles.change(True)
-
-    async def _drop(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            connection.terminate()
 
     async def _try_lock(self, key: int, station_id: int) -> bool:
         async with self._lock:
@@ -291,15 +295,18 @@ class PostgresCoordinator:
                 if await self._try_lock(_SLOTS + number, station_id):
                     self._held.add(slot)
                     return slot
+            except asyncio.CancelledError as exc:  # the lock may be taken, unrecorded
+                self._lost(exc)
+                raise
             except Exception as exc:
-                log.warning("Could not take a connection slot: %s", exc)
+                self._lost(exc)
                 return None
         return None
 
     async def give(self, slot: Slot) -> None:
         self._held.discard(slot)
         if self.healthy:  # otherwise the locks went with the connection
-            with contextlib.suppress(Exception):
+            try:
                 async with self._lock:
                     await self._connection.fetchval(
                         "SELECT pg_advisory_unlock($1, $2)",
@@ -307,6 +314,8 @@ class PostgresCoordinator:
                         slot.station_id,
                         timeout=5,
                     )
+            except Exception as exc:  # whether it is still held is unknown: start afresh
+                self._lost(exc)
         self._freed.set()
 
 

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import hashlib
 import itertools
+import json
 import os
 import re
 import signal
@@ -26,12 +27,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler, ThrottledDTPHandler
 from pyftpdlib.servers import ThreadedFTPServer
 
-from bot.factory import create_bot
+from bot.factory import create_bot, webhook_secret
 from bot.gateway import BotGateway
 from bot.i18n import create_i18n
 from bot.notifier import BotNotifier
@@ -567,3 +569,134 @@ async def test_polls_go_on_within_thirty_seconds_when_the_scheduling_leader_is_k
                     assert earlier.finished_at <= later.started_at
     assert seen_a.most == 1
     assert seen_b.most == 1
+
+
+# ---- updates, progress ----------------------------------------------------------------------
+
+
+async def test_an_update_telegram_sends_twice_is_handled_once(
+    telegram: FakeTelegram, pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    async with ClusterShape(n=3, telegram=telegram, pg=pg_cluster) as shape:
+        await shape.wait_leader()
+        secret = webhook_secret(load_settings(_env_file=None, secret_key=shape.secret_key))
+        telegram.open_chat(6100)
+        update = {
+            "update_id": 10_000_001,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": 6100, "type": "private", "first_name": "Twice"},
+                "from": {"id": 6100, "is_bot": False, "first_name": "Twice", "language_code": "en"},
+                "text": "/start",
+            },
+        }
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        async with aiohttp.ClientSession() as http:
+
+            async def deliver(index: int) -> int:
+                async with http.post(
+                    f"{shape.processes[index].api_url}/telegram/webhook",
+                    json=update,
+                    headers=headers,
+                ) as response:
+                    return response.status
+
+            # Telegram timed out on one process and tried another while the first still worked.
+            first = await asyncio.gather(deliver(0), deliver(1))
+            assert sorted(first) in ([200, 200], [200, 503]), first
+            assert await deliver(2) == 200  # once handled, a late copy is acknowledged
+            async with http.post(
+                f"{shape.processes[0].api_url}/telegram/webhook",
+                json={**update, "update_id": 10_000_002},
+                headers={"X-Telegram-Bot-Api-Secret-Token": "forged"},
+            ) as response:
+                assert response.status == 401
+        await telegram.expect_message(6100, timeout=30)
+        await asyncio.sleep(1)  # a second answer would come now
+        assert len(telegram.sent_to(6100)) == 1
+        assert len(handled_by(shape, 10_000_001)) == 1
+        assert handled_by(shape, 10_000_002) == []
+
+
+async def test_progress_of_a_transfer_in_one_process_reaches_watchers_on_the_others_in_a_second(
+    telegram: FakeTelegram, pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    root = tmp_path / "ftp"
+    root.mkdir()
+    (root / "big.dat").write_bytes(os.urandom(MiB))
+    old = time.time() - 86400
+    os.utime(root / "big.dat", (old, old))
+    with counting_server(root, rate=MiB // 4) as (port, _):
+        async with (
+            ClusterShape(n=3, telegram=telegram, pg=pg_cluster) as shape,
+            script(shape, telegram, tmp_path / "script") as services,
+        ):
+            admin = await make_user(services, ADMIN, admin=True, name="Root")
+            person = await make_user(services, 7002, name="Watcher")
+            station_id = await add_station(services, admin, "Live", port)
+            await services.stations.follow(person, [station_id])
+            await services.stations.poll(station_id)
+            token = await services.auth.issue_token(person.id)
+            heard: dict[int, list[tuple[float, dict[str, Any]]]] = {0: [], 1: [], 2: []}
+
+            async def watch(index: int, http: aiohttp.ClientSession) -> None:
+                url = f"{shape.processes[index].api_url}/api/v1/downloads/live/?token={token}"
+                async with http.ws_connect(url) as socket:
+                    async for message in socket:
+                        heard[index].append((time.time(), json.loads(message.data)))
+
+            async with aiohttp.ClientSession() as http:
+                watchers = [asyncio.create_task(watch(i, http)) for i in range(3)]
+                try:
+                    await eventually(
+                        lambda: _true(all(heard.values())), 10, "no snapshot on every socket", shape
+                    )
+                    file_id = await StationFile.get(station_id=station_id).values_list(
+                        "id", flat=True
+                    )
+                    async with (
+                        shape.client() as lb,
+                        lb.post(
+                            f"{shape.lb_url}/api/v1/downloads/",
+                            json={"station_file_id": file_id},
+                            headers=bearer(token),
+                        ) as response,
+                    ):
+                        assert response.status == 201, await response.text()
+                        download_id = (await response.json())["id"]
+
+                    def completed(index: int) -> float | None:
+                        for at, event in heard[index]:
+                            item = event.get("item") or {}
+                            if item.get("id") == download_id and item["status"] == "completed":
+                                return at
+                        return None
+
+                    await eventually(
+                        lambda: _true(all(completed(i) for i in range(3))),
+                        60,
+                        "not every watcher heard the download complete",
+                        shape,
+                    )
+                finally:
+                    for task in watchers:
+                        task.cancel()
+                    await asyncio.gather(*watchers, return_exceptions=True)
+            download = await services.downloads.get(person, download_id)
+    assert download.finished_at is not None
+    finished = download.finished_at.timestamp()
+    for index in range(3):
+        progress = [
+            event["item"]["bytes"]
+            for _, event in heard[index]
+            if event.get("type") == "progress" and event["item"]["id"] == download_id
+        ]
+        # Every watcher saw it move, wherever it ran, and heard it end within a second.
+        assert progress and progress == sorted(progress), (index, progress)
+        assert (completed_at := completed(index)) is not None
+        assert completed_at - finished < 1.0, (index, completed_at - finished)
+
+
+async def _true(value: object) -> bool:
+    return bool(value)
