@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run migrate test lint format typecheck pytest migrations clean setup-run setup-test
+.PHONY: install run migrate test lint format typecheck pytest migrations clean setup-run setup-test \
+	cluster
 
 # System packages pip cannot install (see .ci/setup): checked every time, installed when missing.
 setup-run:
@@ -42,6 +43,11 @@ typecheck: install
 
 pytest: setup-test install
 	$(BIN)/pytest
+
+# Cluster mode on this machine: 3 processes, PostgreSQL, Redis, HAProxy and a fake Telegram,
+# until Ctrl-C (tests/cluster.py; N processes: make cluster N=5).
+cluster: setup-test install
+	$(BIN)/python -m tests.cluster $(N)
 
 format: install
 	$(BIN)/ruff format .

@@ -18,7 +18,9 @@ from tests.support.cluster import ClusterShape
 async def run(n: int) -> None:
     task = asyncio.current_task()
     assert task is not None
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    # Also SIGINT: a shell that starts this in the background makes Python ignore Ctrl-C.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(signum, task.cancel)
     print(f"starting {n} ftpgram processes, PostgreSQL, Redis and HAProxy ...", flush=True)
     async with ClusterShape(n=n) as shape:
         fake = shape.fake

@@ -3,6 +3,8 @@ HAProxy, Telegram delivering by webhook through the load balancer."""
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from tests.support.cluster import ClusterShape
@@ -41,3 +43,15 @@ async def test_three_processes_one_leader_and_start_answered_through_the_balance
         assert posts[0].url == shape.webhook_url
         assert telegram.webhook_deliveries(posts[0].update_id) == 1
         assert len(telegram.sent_to(user.id)) == 1, [m.text for m in telegram.sent_to(user.id)]
+
+        # A follower crashes: the balancer takes it out and the others carry on; it comes back.
+        follower = shape.processes[(leader + 1) % 3]
+        follower.kill()
+        assert await follower.wait() == -signal.SIGKILL
+        await shape.wait_balanced(i for i in range(3) if shape.processes[i] is not follower)
+        other = telegram.user(6002, "Second", language_code="en")
+        await telegram.send_text(other, "/start")
+        assert "Second" in (await telegram.expect_message(other.id, timeout=30)).text
+        await follower.restart()
+        await shape.wait_balanced(range(3))
+        assert await shape.wait_leader() == leader

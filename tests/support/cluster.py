@@ -130,7 +130,7 @@ class ClusterProcess:
         return self.process is not None and self.process.returncode is None
 
     async def start(self) -> None:
-        """Start the process (it does not wait for health: see `ClusterShape.wait_healthy`)."""
+        """Start the process (it does not wait for health: see `wait_healthy`)."""
         assert not self.running, f"{self.name} is running"
         with self.output_path.open("ab") as output:
             self.process = await asyncio.create_subprocess_exec(
@@ -190,20 +190,22 @@ class ClusterProcess:
         return await _stop_child(self.process, timeout)
 
     def tail(self, lines: int = 30) -> str:
-        return (
-            f"--- {self.name} output ({self.output_path}) ---\n{_tail(self.output_path, lines)}\n"
-            f"--- {self.name} log ({self.log_path}) ---\n{_tail(self.log_path, lines)}"
-        )
+        """The end of the process's output: its log lines (also in `log_path`) and whatever
+        Python wrote before logging started."""
+        return f"--- {self.name} ({self.output_path}) ---\n{_tail(self.output_path, lines)}"
 
 
 @dataclass
 class ClusterShape:
     """PostgreSQL, Redis, HAProxy and `n` ftpgram processes; see the module docstring.
 
-    `pg` reuses a running PostgreSQL (a fresh database is made in it and dropped afterwards);
-    without it the shape starts its own. `env_extra` is added to every process's environment
-    (e.g. ADMIN_IDS, STATION_CA_FILE). `stagger` starts the processes one after another, each
-    healthy before the next, instead of all at once.
+    `telegram` is the fake Bot API server the processes talk to (without one the shape starts
+    its own); its webhook client is made to trust the shape's CA. `pg` reuses a running
+    PostgreSQL (a fresh database is made in it and dropped afterwards); without it the shape
+    starts its own. `base_dir` keeps the shape's files (logs, configuration) in a directory of
+    the caller's instead of a temporary one removed at the end. `env_extra` is added to every
+    process's environment (e.g. ADMIN_IDS, STATION_CA_FILE). `stagger` starts the processes one
+    after another, each healthy before the next, instead of all at once.
     """
 
     n: int = 3
@@ -216,7 +218,6 @@ class ClusterShape:
 
     def __post_init__(self) -> None:
         self._stack = contextlib.AsyncExitStack()
-        self._owned_dir: Path | None = None
         self.dir = Path()
         self.secret_key = secrets.token_urlsafe(48)
         self.metrics_token = METRICS_TOKEN
@@ -374,6 +375,8 @@ defaults
     mode http
     log global
     option httplog
+    # Only failed requests: the tail of this log goes into assertion messages.
+    option dontlog-normal
     retries 3
     option redispatch 1
     timeout connect 2s
@@ -384,6 +387,7 @@ defaults
 
 frontend https
     bind 127.0.0.1:{self.lb_port} ssl crt {self.dir / "lb.pem"}
+    http-request del-header X-Forwarded-For
     option forwardfor
     http-request set-header X-Forwarded-Proto https
     default_backend ftpgram
@@ -485,7 +489,8 @@ frontend stats
         )
 
     async def lb_states(self) -> dict[str, str]:
-        """HAProxy's view of each process: UP, DOWN, "UP 1/2" (going down), ..."""
+        """HAProxy's view of each process: "UP", "DOWN", "UP 1/2" (failed a check, still in
+        rotation), "DOWN 1/2" (passed a check, not yet in rotation), ..."""
         async with (
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http,
             http.get(f"http://127.0.0.1:{self.stats_port}/stats;csv") as response,
@@ -506,7 +511,7 @@ frontend stats
         states: dict[str, str] = {}
         while time.monotonic() < deadline:
             states = await self.lb_states()
-            if {name for name, state in states.items() if state == "UP"} == wanted:
+            if {name for name, state in states.items() if state.startswith("UP")} == wanted:
                 return
             await asyncio.sleep(0.1)  # HAProxy checks every 0.5 s; its page is all there is
         raise AssertionError(
