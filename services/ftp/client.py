@@ -329,6 +329,10 @@ def _classify(error: BaseException) -> FtpError:
             return FtpError("dropped", f"The station aborted the transfer: {text}")
         if code in ("522", "534"):
             return FtpError("tls", f"The station refused the TLS setup: {text}")
+        if code[:1] in ("1", "2"):
+            # A positive answer out of turn (a second greeting, a late reply): the conversation
+            # lost step, which a new connection mends; the request itself was not refused.
+            return FtpError("dropped", f"The station answered out of turn: {text}")
         return FtpError("protocol", f"Unexpected answer from the station: {text}")
     if isinstance(error, ssl.SSLCertVerificationError):
         return FtpError("tls", f"The station's certificate is not trusted: {error.verify_message}")

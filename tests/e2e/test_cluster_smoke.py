@@ -12,7 +12,8 @@ from tests.support.pg import Cluster
 from tests.support.telegram_fake import FakeTelegram
 
 # Three cold starts of the whole service, on a machine running other tests at the same time.
-pytestmark = pytest.mark.timeout(300)
+# Clusters run one after another on one worker: several at once would starve two cores.
+pytestmark = [pytest.mark.timeout(300), pytest.mark.xdist_group("cluster")]
 
 
 async def test_three_processes_one_leader_and_start_answered_through_the_balancer(

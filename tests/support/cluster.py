@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -227,6 +227,8 @@ class ClusterShape:
         self.stats_port = 0
         self.ca_path = Path()
         self.ssl = ssl.create_default_context()
+        self._own_pg: Cluster | None = None
+        self._redis: asyncio.subprocess.Process | None = None
 
     # ---- addresses ----------------------------------------------------------------------
 
@@ -299,7 +301,7 @@ class ClusterShape:
     async def _start_database(self) -> str:
         cluster = self.pg
         if cluster is None:
-            cluster = self._stack.enter_context(temporary_cluster())
+            cluster = self._own_pg = self._stack.enter_context(temporary_cluster())
         name = f"cluster_{uuid.uuid4().hex[:12]}"
         admin = await asyncpg.connect(cluster.url("postgres"))
         try:
@@ -332,11 +334,11 @@ class ClusterShape:
         self._stack.push_async_callback(_stop_child, process, 5.0)
         return process
 
-    async def _start_redis(self) -> str:
-        port = free_port()
+    async def _start_redis(self, port: int | None = None) -> str:
+        port = port or free_port()
         redis_dir = self.dir / "redis"
-        redis_dir.mkdir()
-        process = await self._child(
+        redis_dir.mkdir(exist_ok=True)
+        process = self._redis = await self._child(
             "redis",
             _binary("redis-server", "/usr/bin/redis-server"),
             *("--port", str(port), "--bind", "127.0.0.1", "--dir", str(redis_dir)),
@@ -344,6 +346,28 @@ class ClusterShape:
         )
         await _wait_listening(port, process, "redis-server")
         return f"redis://127.0.0.1:{port}/0"
+
+    @contextlib.asynccontextmanager
+    async def redis_stopped(self) -> AsyncIterator[None]:
+        """Redis dies (SIGKILL) for the block, then comes back, empty, on the same port."""
+        port = int(self.redis_url.rsplit(":", 1)[1].split("/")[0])
+        assert self._redis is not None
+        _signal(self._redis, signal.SIGKILL)
+        await self._redis.wait()
+        try:
+            yield
+        finally:
+            await self._start_redis(port)
+
+    @contextlib.asynccontextmanager
+    async def database_stopped(self) -> AsyncIterator[None]:
+        """PostgreSQL stops for the block (a shape started with its own, `pg=None`)."""
+        assert self._own_pg is not None, "only a shape's own PostgreSQL can be stopped"
+        await asyncio.to_thread(self._own_pg.stop)
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(self._own_pg.start)
 
     async def _start_haproxy(self) -> None:
         config = self.dir / "haproxy.cfg"
@@ -395,7 +419,9 @@ frontend https
 backend ftpgram
     balance roundrobin
     option httpchk GET /health
-    http-check expect status 200
+    # A process that answers gets requests; 503 only says a shared part (Telegram, Redis,
+    # PostgreSQL) is down, which every process sees alike: taking them all out helps nobody.
+    http-check expect rstatus ^(200|503)$
     default-server inter 500 fall 2 rise 2
 {servers}
 

@@ -12,8 +12,8 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.support.net import free_port
@@ -37,9 +37,21 @@ class Cluster:
     host: str
     port: int
     user: str
+    # pg_ctl for this cluster (with "stop" or "start"), when this module started it.
+    control: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
 
     def url(self, database: str) -> str:
         return f"postgres://{self.user}@{self.host}:{self.port}/{database}"
+
+    def stop(self) -> None:
+        """Stop the server (every connection ends), as a crash or a restart would."""
+        assert self.control is not None, "only a cluster started here can be stopped"
+        self.control("stop")
+
+    def start(self) -> None:
+        """Start it again after `stop`, on the same port."""
+        assert self.control is not None, "only a cluster started here can be started"
+        self.control("start")
 
 
 def _run_as() -> tuple[str | None, int | None, int | None]:
@@ -86,26 +98,21 @@ def temporary_cluster() -> Iterator[Cluster]:
         f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off -c synchronous_commit=off "
         "-c full_page_writes=off -c max_connections=200"
     )
-    subprocess.run(
-        [
-            find_bin("pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-l",
-            str(base / "log"),
-            "-w",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-        env=env,
-        user=uid,
-        group=gid,
-    )
+
+    def control(action: str) -> None:
+        mode = ["-m", "fast"] if action == "stop" else ["-o", options, "-l", str(base / "log")]
+        subprocess.run(
+            [find_bin("pg_ctl"), "-D", str(data), *mode, "-w", action],
+            check=True,
+            capture_output=True,
+            env=env,
+            user=uid,
+            group=gid,
+        )
+
+    control("start")
     try:
-        yield Cluster(host="127.0.0.1", port=port, user="ftpgram")
+        yield Cluster(host="127.0.0.1", port=port, user="ftpgram", control=control)
     finally:
         subprocess.run(
             [find_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
