@@ -243,6 +243,7 @@ async def ftpgram_child(port: int, work: Path) -> None:
     from services.accounts.users import UserService, UserView
     from services.container import Notifier
     from services.core import db
+    from services.core.cluster import LocalCoordinator
     from services.core.events import EventBus
     from services.core.models import Download, StationFile, StoredFile, User
     from services.core.throttle import Throttle
@@ -286,6 +287,7 @@ async def ftpgram_child(port: int, work: Path) -> None:
             notifier=notifier,
             audit=audit,
             users=users,
+            coordinator=LocalCoordinator(),
             bus=bus,
             passes=passes,
             settle_seconds=0,

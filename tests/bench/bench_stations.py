@@ -29,6 +29,7 @@ from services.accounts.audit import AuditService
 from services.accounts.users import UserService, UserView
 from services.container import Notifier
 from services.core import db
+from services.core.cluster import LocalCoordinator
 from services.core.events import EventBus
 from services.core.models import User
 from services.core.throttle import Throttle
@@ -93,6 +94,7 @@ async def ftpgram_polls(
             notifier=notifier,
             audit=audit,
             users=users,
+            coordinator=LocalCoordinator(),
             bus=EventBus(),
             passes=PassService(
                 notifier=notifier,
