@@ -31,6 +31,7 @@ import aiohttp
 import pytest
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler, ThrottledDTPHandler
+from pyftpdlib.ioloop import IOLoop
 from pyftpdlib.servers import ThreadedFTPServer
 
 from bot.factory import create_bot, webhook_secret
@@ -97,7 +98,8 @@ def counting_server(root: Path, rate: int = 0) -> Iterator[tuple[int, Sessions]]
     Handler.passive_ports = None
     if rate:
         Handler.dtp_handler = type("Dtp", (ThrottledDTPHandler,), {"write_limit": rate})
-    server = ThreadedFTPServer(("127.0.0.1", 0), Handler)
+    # An IOLoop of its own: pyftpdlib's shared one is closed by whichever server stops first.
+    server = ThreadedFTPServer(("127.0.0.1", 0), Handler, ioloop=IOLoop())
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"timeout": 0.05, "blocking": True}, daemon=True
     )
@@ -438,7 +440,7 @@ async def test_two_thousand_messages_arrive_once_within_telegrams_limits_while_t
         texts = {
             f"message {i} to {p.id}": 7100 + n for i in range(40) for n, p in enumerate(people)
         }
-        gate = asyncio.Semaphore(16)
+        gate = asyncio.Semaphore(4)
 
         async with shape.client() as http:
 
@@ -461,11 +463,8 @@ async def test_two_thousand_messages_arrive_once_within_telegrams_limits_while_t
                 *(send(by_person[int(text.rsplit(" ", 1)[1])], text) for text in texts)
             )
 
-            def delivered() -> int:
-                return (
-                    sum(1 for name, _ in telegram.calls if name == "sendMessage")
-                    - telegram.flood_answers
-                )
+            def delivered() -> int:  # cheap: it is asked at every call the fake receives
+                return len(telegram.messages)
 
             # The sender (the leader) dies mid-way, right after one of its sends was answered:
             # the messages it had claimed and not sent yet must come from the next leader, once.
@@ -479,12 +478,7 @@ async def test_two_thousand_messages_arrive_once_within_telegrams_limits_while_t
             takeover = time.monotonic() - killed_at
             assert new_leader != leader
 
-            await telegram.wait_until(
-                lambda: (
-                    sum(len(telegram.sent_to(chat)) for chat in set(texts.values())) >= len(texts)
-                ),
-                timeout=180,
-            )
+            await telegram.wait_until(lambda: delivered() >= len(texts), timeout=180)
             await asyncio.sleep(2)  # anything sent twice would show by now
             received = Counter(
                 m.text for chat in set(texts.values()) for m in telegram.sent_to(chat)
