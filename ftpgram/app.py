@@ -99,8 +99,7 @@ class Application:
         database_handler = configure_logging(
             settings.log_level, settings.log_file, settings.secret_values()
         )
-        async with migration_lock(settings.database):  # processes starting together
-            applied = await open_database(settings)
+        applied = await open_database(settings)
         self.log_writer = LogWriter(database_handler)
         self.log_writer.start()
         if applied:
@@ -360,7 +359,8 @@ async def serve(settings: Settings) -> None:
 async def open_database(settings: Settings) -> list[str]:
     """Connect and migrate; returns the migrations applied now."""
     try:
-        return await db.migrate(settings.database)
+        async with migration_lock(settings.database):  # processes starting together
+            return await db.migrate(settings.database)
     except Exception as exc:
         # The URL holds the password: name the key, never the value.
         raise StartupError(f"DATABASE_URL: cannot open the database: {exc}") from exc

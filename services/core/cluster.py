@@ -231,7 +231,14 @@ class PostgresCoordinator:
         self._connection = await asyncpg.connect(
             _asyncpg_url(self._url),
             timeout=10,
-            server_settings={"application_name": "ftpgram-coordination"},
+            # A leader cut off without a word (packets dropped) must lose its lock within
+            # seconds, not after the kernel's two-hour keepalive.
+            server_settings={
+                "application_name": "ftpgram-coordination",
+                "tcp_keepalives_idle": "5",
+                "tcp_keepalives_interval": "2",
+                "tcp_keepalives_count": "3",
+            },
         )
         for slot in list(self._held):
             if not await self._try_lock(_SLOTS + slot.number, slot.station_id):

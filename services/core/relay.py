@@ -23,6 +23,8 @@ from services.core.events import Event, EventBus, Topic
 log = logging.getLogger(__name__)
 CHANNEL = "ftpgram:events"
 BACKLOG = 10_000  # events waiting to go out while Redis is slow; older ones are dropped
+# An event names a few people at most; anything larger on the channel is not ours.
+MAX_EVENT = 64 * 1024
 
 
 class RedisEventBus(EventBus):
@@ -84,11 +86,12 @@ class RedisEventBus(EventBus):
                 await self._redis.publish(self._channel, message)
             except (RedisError, OSError) as exc:
                 if self.connected:
-                    log.warning("Events cannot reach Redis: %s", exc)
+                    log.warning("Events cannot reach Redis: %s", type(exc).__name__)
                 self.connected = False
 
     async def _listen(self) -> None:
         delay = 0.5
+        first = True
         while True:
             try:
                 async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
@@ -102,15 +105,20 @@ class RedisEventBus(EventBus):
                         self._received(message)
             except asyncio.CancelledError:
                 raise
-            except (RedisError, OSError) as exc:
-                if self.connected:
-                    log.warning("Lost Redis (%s); events of other processes wait for it", exc)
+            except Exception as exc:  # whatever it was, listening starts again
+                if self.connected or first:
+                    log.warning(
+                        "Cannot reach Redis (%s: %s); events of other processes wait for it",
+                        type(exc).__name__,
+                        exc,
+                    )
                 self.connected = False
+            first = False
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
     def _received(self, message: dict[str, Any]) -> None:
-        if message.get("type") != "message":
+        if message.get("type") != "message" or len(message.get("data") or b"") > MAX_EVENT:
             return
         try:
             data = json.loads(message["data"])
@@ -121,7 +129,7 @@ class RedisEventBus(EventBus):
                 frozenset(int(u) for u in data["u"]),
                 None if data["s"] is None else int(data["s"]),
             )
-        except (ValueError, KeyError, TypeError):
+        except Exception:  # anything published there by someone else: never our listener's end
             log.warning("Ignored a malformed event from Redis")
             return
         self.deliver(event)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ByteSize, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from redis.connection import parse_url
 
 from services.core.errors import ConfigError
 
@@ -195,6 +196,11 @@ class Settings(BaseSettings):
             return None
         if urlsplit(value.get_secret_value()).scheme not in ("redis", "rediss", "unix"):
             raise ValueError("must start with redis://, rediss:// or unix://")
+        try:
+            parse_url(value.get_secret_value())  # type: ignore[no-untyped-call]
+        except ValueError:
+            # redis' own message may quote the URL, password included.
+            raise ValueError("is not a valid Redis URL (redis://:password@host:6379/0)") from None
         return value
 
     @field_validator("metrics_token")
@@ -266,6 +272,8 @@ def load_settings(**overrides: Any) -> Settings:
     except UnicodeDecodeError:
         raise ConfigError(".env: the file is not valid UTF-8") from None
     data_dir = settings.data_dir
+    if settings.clustered:
+        _check_cluster(settings)
     if settings.database_url is None:
         settings.database_url = SecretStr(f"sqlite://{data_dir / 'ftpgram.sqlite3'}")
     if settings.storage_dir is None:
@@ -277,14 +285,24 @@ def load_settings(**overrides: Any) -> Settings:
         settings.public_url = f"http://{host}:{settings.api_port}"
     if settings.secret_key is None:
         settings.secret_key = SecretStr(_stored_secret_key(data_dir))
-    if settings.clustered:
-        _check_cluster(settings)
     return settings
 
 
 def _check_cluster(settings: Settings) -> None:
-    """Cluster mode needs what several processes can share."""
-    if not settings.database.startswith(("postgres://", "postgresql://", "asyncpg://")):
+    """Cluster mode needs what several processes share, given explicitly (the defaults are
+    each process's own: a key generated into its data directory, storage beside it, links to
+    its own port)."""
+    for key, value in (
+        ("SECRET_KEY", settings.secret_key),
+        ("STORAGE_DIR", settings.storage_dir),
+        ("PUBLIC_URL", settings.public_url),
+    ):
+        if value is None:
+            raise ConfigError(
+                f"{key}: several processes must share it: set the same {key} in every process"
+            )
+    url = settings.database_url.get_secret_value() if settings.database_url else ""
+    if not url.startswith(("postgres://", "postgresql://", "asyncpg://")):
         raise ConfigError(
             "REDIS_URL: several processes need a shared PostgreSQL database: "
             "set DATABASE_URL=postgres://..."

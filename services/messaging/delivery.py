@@ -46,7 +46,10 @@ log = logging.getLogger(__name__)
 # (a busy network or event loop) still keeps any second's count under 30.
 GLOBAL_RATE = 28.0
 CHAT_INTERVAL = 1.05  # seconds between messages to one chat, over Telegram's 1
-CLAIM = timedelta(minutes=2)
+# A message is claimed as its send begins, for at most this long (a file takes longer to upload);
+# a claim that ran out belongs to a sender that died, and its message goes back into the queue.
+TEXT_CLAIM = timedelta(seconds=30)
+FILE_CLAIM = timedelta(minutes=15)
 MAX_ATTEMPTS = 8
 BATCH = 200
 CONCURRENCY = 32
@@ -198,6 +201,10 @@ class DeliveryService:
         self._pacer = _Pacer(GLOBAL_RATE, CHAT_INTERVAL)
         self._inflight: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(CONCURRENCY)
+        # Text messages go out one at a time, each recorded before the next: at any moment at
+        # most one message is sent and not yet recorded (the one whose fate is unknown if this
+        # process dies then).
+        self._sending = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -320,16 +327,10 @@ class DeliveryService:
     # ---- the worker --------------------------------------------------------------------
 
     async def start(self, *, after: float = 0.0) -> None:
-        """Begin sending. Only one sender runs at a time (the one process, or the cluster's
-        leader), so whatever is marked as being sent was left by a sender that is gone: it goes
-        back into the queue now. A message whose Telegram call was under way when that sender
-        died goes out again (Telegram offers no way to ask whether it arrived)."""
+        """Begin sending. One sender runs at a time (the one process, or the cluster's leader).
+        A message another sender claimed goes back into the queue only once its claim has run
+        out: that sender may have lost the lead without dying and still be sending it."""
         self._stopping = False
-        requeued = await Message.filter(status=MessageStatus.SENDING).update(
-            status=MessageStatus.QUEUED, claimed_until=None
-        )
-        if requeued:
-            log.info("Queued again %d message(s) a stopped sender had in hand", requeued)
         # Taking over from another sender: its last sends count against Telegram's limits
         # for a while (`after` seconds).
         if after:
@@ -384,12 +385,7 @@ class DeliveryService:
                 await self._fail(row, "This user has no Telegram account.")
                 continue
             if not self._pacer.chat_ready(chat, time.monotonic()):
-                continue
-            claimed = await Message.filter(id=row.id, status=MessageStatus.QUEUED).update(
-                status=MessageStatus.SENDING, claimed_until=datetime.now(UTC) + CLAIM
-            )
-            if not claimed:
-                continue
+                continue  # also while this chat's message is in hand here
             self._pacer.hold_chat(chat)
             await self._slots.acquire()
             task = asyncio.create_task(self._deliver(row, chat))
@@ -410,29 +406,64 @@ class DeliveryService:
             # The chat can take its next message then: look at the queue again at that moment.
             asyncio.get_running_loop().call_later(self._pacer.chat_interval, self._wake.set)
 
+    async def _claim(self, row: Message, claim: timedelta, *, first: bool) -> bool:
+        """Claim the message as its (next) part goes out; False when it is no longer queued
+        (edited, deleted, or sent by another sender meanwhile)."""
+        until = datetime.now(UTC) + claim
+        if not first:
+            await Message.filter(id=row.id).update(claimed_until=until)
+            return True
+        claimed: int = await Message.filter(id=row.id, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.SENDING, claimed_until=until
+        )
+        return bool(claimed)
+
+    async def _record(self, row: Message, sent_ids: list[int], *, done: bool) -> None:
+        if not done:
+            await Message.filter(id=row.id).update(telegram_message_ids=sent_ids)
+            return
+        metrics.message("sent")
+        await Message.filter(id=row.id).update(
+            status=MessageStatus.SENT,
+            sent_at=datetime.now(UTC),
+            telegram_message_ids=sent_ids,
+            error="",
+            attempts=row.attempts + 1,
+            claimed_until=None,
+            **_forget_secret(row),
+        )
+
     async def _send_parts(self, row: Message, chat: int) -> None:
         sent_ids: list[int] = list(row.telegram_message_ids or [])
+        first = True
         try:
             if row.kind == MessageKind.TEXT:
                 parts = split(render(row.text, row.format, row.title))
                 for index, part in enumerate(parts):
                     if index < len(sent_ids):
                         continue  # went out before a retry
-                    if index:
+                    if not first:
                         await asyncio.sleep(self._pacer.chat_interval)  # one chat, one a second
-                    await self._pacer.slot()
-                    markup = row.reply_markup if index == len(parts) - 1 else None
-                    sent_ids.append(
-                        await self._gateway.send_text(
-                            chat,
-                            part,
-                            reply_markup=markup,
-                            silent=row.silent,
-                            disable_link_preview=row.disable_link_preview,
+                    async with self._sending:
+                        await self._pacer.slot()
+                        if not await self._claim(row, TEXT_CLAIM, first=first):
+                            return
+                        first = False
+                        markup = row.reply_markup if index == len(parts) - 1 else None
+                        sent_ids.append(
+                            await self._gateway.send_text(
+                                chat,
+                                part,
+                                reply_markup=markup,
+                                silent=row.silent,
+                                disable_link_preview=row.disable_link_preview,
+                            )
                         )
-                    )
+                        await self._record(row, sent_ids, done=index == len(parts) - 1)
             else:
                 await self._pacer.slot()
+                if not await self._claim(row, FILE_CLAIM, first=True):
+                    return
                 assert row.attachment_sha256 is not None
                 sent_ids.append(
                     await self._gateway.send_file(
@@ -444,6 +475,7 @@ class DeliveryService:
                         silent=row.silent,
                     )
                 )
+                await self._record(row, sent_ids, done=True)
         except RetryAfter as exc:
             metrics.message("flood_limited")
             self._pacer.pause(exc.seconds)
@@ -466,17 +498,6 @@ class DeliveryService:
                 row, sent_ids, 30.0, f"internal error: {type(exc).__name__}", count=True
             )
             return
-        metrics.message("sent")
-        now = datetime.now(UTC)
-        await Message.filter(id=row.id).update(
-            status=MessageStatus.SENT,
-            sent_at=now,
-            telegram_message_ids=sent_ids,
-            error="",
-            attempts=row.attempts + 1,
-            claimed_until=None,
-            **_forget_secret(row),
-        )
         if row.bot_token_id is not None:
             await BotToken.filter(id=row.bot_token_id).update(messages_sent=F("messages_sent") + 1)
         await User.filter(id=row.user_id, unreachable_at__not_isnull=True).update(

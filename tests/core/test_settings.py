@@ -104,3 +104,43 @@ def test_an_env_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     result = run_cli("migrate", env={"DATA_DIR": str(tmp_path)}, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "ftpgram: .env: the file is not valid UTF-8"
+
+
+CLUSTER = {
+    "redis_url": "redis://:redis-pass-123@127.0.0.1:6379/0",
+    "database_url": "postgres://ftpgram:db-pass-456@db:5432/ftpgram",
+    "webhook_url": "https://files.example.org/telegram/webhook",
+    "secret_key": "k" * 48,
+    "storage_dir": "/srv/ftpgram/storage",
+    "public_url": "https://files.example.org",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"database_url": "sqlite:///tmp/x.sqlite3"}, "DATABASE_URL=postgres://"),
+        ({"webhook_url": ""}, "set WEBHOOK_URL"),
+        ({"secret_key": ""}, "SECRET_KEY: several processes must share it"),
+        ({"storage_dir": ""}, "STORAGE_DIR: several processes must share it"),
+        ({"public_url": ""}, "PUBLIC_URL: several processes must share it"),
+        ({"redis_url": "redis://:s3c@ret@:port/x"}, "REDIS_URL: is not a valid Redis URL"),
+        ({"redis_url": "http://127.0.0.1:6379"}, "REDIS_URL: must start with redis://"),
+    ],
+)
+def test_cluster_mode_refuses_to_start_without_what_processes_share(
+    tmp_path: Path, change: dict[str, str], message: str
+) -> None:
+    values = {**CLUSTER, **change, "data_dir": str(tmp_path)}
+    with pytest.raises(ConfigError) as raised:
+        load_settings(_env_file=None, **values)
+    assert message in str(raised.value)
+    for secret in ("redis-pass-123", "db-pass-456", "s3c@ret"):
+        assert secret not in str(raised.value)
+
+
+def test_cluster_mode_with_everything_shared(tmp_path: Path) -> None:
+    settings = load_settings(_env_file=None, data_dir=str(tmp_path), **CLUSTER)
+    assert settings.clustered
+    assert "redis-pass-123" in settings.secret_values()  # redacted from every log line
+    assert not (tmp_path / "secret_key").exists()  # no key of this process's own
