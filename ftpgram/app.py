@@ -46,7 +46,7 @@ from services.core.logs import LogWriter, configure_logging
 from services.core.relay import RedisEventBus
 from services.core.settings import Settings, load_settings
 from services.downloads.worker import DownloadWorker
-from services.messaging.delivery import CHAT_INTERVAL
+from services.messaging.delivery import TAKEOVER_PAUSE
 from services.scheduler import create_scheduler, schedule_jobs
 
 log = logging.getLogger("ftpgram")
@@ -216,7 +216,7 @@ class Application:
             self._leading = True
             # Taking over from a leader that died: Telegram counts its last sends a while.
             await self.services.delivery.start(
-                after=CHAT_INTERVAL if self.settings.clustered else 0
+                after=TAKEOVER_PAUSE if self.settings.clustered else 0
             )
             self.boards.start()
             self.scheduler = create_scheduler()

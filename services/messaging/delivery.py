@@ -45,7 +45,10 @@ log = logging.getLogger(__name__)
 # Messages per second, under Telegram's ~30: a send delayed on its way by up to 7 % of a second
 # (a busy network or event loop) still keeps any second's count under 30.
 GLOBAL_RATE = 28.0
-CHAT_INTERVAL = 1.05  # seconds between messages to one chat, over Telegram's 1
+CHAT_INTERVAL = 1.1  # seconds between messages to one chat, over Telegram's 1
+# A sender taking over from another waits this long first: the other stops within about two
+# seconds of losing the lead (or is dead), and its last sends still count at Telegram.
+TAKEOVER_PAUSE = 3.0
 # A message is claimed as its send begins, for at most this long (a file takes longer to upload);
 # a claim that ran out belongs to a sender that died, and its message goes back into the queue.
 TEXT_CLAIM = timedelta(seconds=30)

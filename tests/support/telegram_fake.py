@@ -221,6 +221,7 @@ class FakeTelegram:
         self._recent_sends: list[float] = []
         self._last_send: dict[int, float] = {}
         self.flood_answers = 0
+        self.flood_reasons: list[str] = []  # why each 429 was answered
         self._open_queries: set[str] = set()
         self._delivery: asyncio.Task[None] | None = None
         self.menu_button: Any = None
@@ -434,6 +435,11 @@ class FakeTelegram:
         too_soon = now - self._last_send.get(chat_id, -1e9) < chat_interval
         if too_soon or len(self._recent_sends) >= per_second:
             self.flood_answers += 1
+            self.flood_reasons.append(
+                f"chat {chat_id}: {now - self._last_send.get(chat_id, -1e9):.3f} s after the last"
+                if too_soon
+                else f"{len(self._recent_sends)} sends in the last second"
+            )
             raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
         self._recent_sends.append(now)
         self._last_send[chat_id] = now
