@@ -19,7 +19,13 @@ from aiogram.exceptions import (
 )
 from aiogram.types import FSInputFile, InlineKeyboardMarkup, LinkPreviewOptions, Message
 
-from services.messaging.delivery import Rejected, RetryAfter, Transient, Unreachable
+from services.messaging.delivery import (
+    TEXT_CLAIM,
+    Rejected,
+    RetryAfter,
+    Transient,
+    Unreachable,
+)
 
 T = TypeVar("T")
 
@@ -63,6 +69,9 @@ class BotGateway:
                 reply_markup=_markup(reply_markup),
                 disable_notification=silent,
                 link_preview_options=LinkPreviewOptions(is_disabled=disable_link_preview),
+                # Well within the delivery's claim on the message: a call still hanging when the
+                # claim ran out would see the message queued again and sent twice.
+                request_timeout=int(TEXT_CLAIM.total_seconds() / 2),
             )
         )
         return sent.message_id
