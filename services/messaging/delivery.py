@@ -52,6 +52,7 @@ TAKEOVER_PAUSE = 3.0
 # A message is claimed as its send begins, for at most this long (a file takes longer to upload);
 # a claim that ran out belongs to a sender that died, and its message goes back into the queue.
 TEXT_CLAIM = timedelta(seconds=30)
+IN_DOUBT = 4
 FILE_CLAIM = timedelta(minutes=15)
 MAX_ATTEMPTS = 8
 BATCH = 200
@@ -204,10 +205,10 @@ class DeliveryService:
         self._pacer = _Pacer(GLOBAL_RATE, CHAT_INTERVAL)
         self._inflight: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(CONCURRENCY)
-        # Text messages go out one at a time, each recorded before the next: at any moment at
-        # most one message is sent and not yet recorded (the one whose fate is unknown if this
-        # process dies then).
-        self._sending = asyncio.Lock()
+        # At most IN_DOUBT text messages are on their way at once, each claimed as it goes and
+        # recorded as soon as Telegram answers: those are all a process that dies can leave
+        # with an unknown fate. (One at a time would bound the rate by Telegram's latency.)
+        self._sending = asyncio.Semaphore(IN_DOUBT)
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -448,10 +449,12 @@ class DeliveryService:
                     if not first:
                         await asyncio.sleep(self._pacer.chat_interval)  # one chat, one a second
                     async with self._sending:
-                        await self._pacer.slot()
                         if not await self._claim(row, TEXT_CLAIM, first=first):
                             return
                         first = False
+                        # Nothing between the slot and the call: a database write there would
+                        # shift sends off the pacer's grid and bunch them up at Telegram.
+                        await self._pacer.slot()
                         markup = row.reply_markup if index == len(parts) - 1 else None
                         sent_ids.append(
                             await self._gateway.send_text(
@@ -464,10 +467,10 @@ class DeliveryService:
                         )
                         await self._record(row, sent_ids, done=index == len(parts) - 1)
             else:
-                await self._pacer.slot()
                 if not await self._claim(row, FILE_CLAIM, first=True):
                     return
                 assert row.attachment_sha256 is not None
+                await self._pacer.slot()
                 sent_ids.append(
                     await self._gateway.send_file(
                         chat,
