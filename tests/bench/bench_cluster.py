@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import hashlib
 import itertools
 import json
@@ -51,24 +50,18 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.factory import create_bot
-from bot.gateway import BotGateway
-from bot.i18n import create_i18n
-from bot.notifier import BotNotifier
 from services.accounts.users import UserView
-from services.container import Services, build_services
-from services.core import db
+from services.container import Services
 from services.core.models import StationFile, StoredFile
-from services.core.settings import load_settings
 from services.messaging.delivery import CHAT_INTERVAL as SENDER_INTERVAL
 from services.messaging.delivery import GLOBAL_RATE as SENDER_RATE
 from services.storage.store import LocalBlobStore
-from tests.support.cluster import ClusterShape
+from tests.support.cluster import ClusterShape, script
 from tests.support.people import bearer, make_user
 from tests.support.pg import Cluster, temporary_cluster
 from tests.support.telegram_fake import FakeTelegram
@@ -168,41 +161,6 @@ def wait_quiet(limit: float = 300) -> bool:
 # ---- the benchmark's own view of the cluster's database -----------------------------------------
 
 
-@contextlib.asynccontextmanager
-async def script(shape: ClusterShape, telegram: FakeTelegram, tmp: Path) -> AsyncIterator[Services]:
-    """Services on the cluster's database, for making people, stations and tokens as an
-    administrator's script would."""
-    settings = load_settings(
-        _env_file=None,
-        bot_token=telegram.token,
-        telegram_api_url=telegram.base_url,
-        database_url=shape.database_url,
-        data_dir=tmp,
-        storage_dir=shape.storage_dir,
-        secret_key=shape.secret_key,
-        admin_ids=str(ADMIN),
-    )
-    await db.connect(shape.database_url)
-    bot = create_bot(settings)
-    i18n = create_i18n()
-    services = build_services(
-        settings,
-        gateway=BotGateway(bot),
-        notifier_factory=lambda delivery: BotNotifier(delivery, i18n),
-        bot_probe=_always,
-        scheduler_probe=lambda: True,
-    )
-    try:
-        yield services
-    finally:
-        await bot.session.close()
-        await db.close()
-
-
-async def _always() -> bool:
-    return True
-
-
 async def person(
     services: Services, telegram: FakeTelegram, telegram_id: int, **kwargs: Any
 ) -> UserView:
@@ -237,7 +195,7 @@ async def messages_run(pg: Cluster, messages: int, users: int, work: Path) -> Me
     try:
         async with (
             ClusterShape(n=3, telegram=telegram, pg=pg) as shape,
-            script(shape, telegram, work / "script") as services,
+            script(shape, work / "script", admin_ids=str(ADMIN)) as services,
         ):
             leader = await shape.wait_leader()
             tokens = {}
@@ -510,7 +468,7 @@ async def downloads_run(
     try:
         async with (
             ClusterShape(n=n, telegram=telegram, pg=pg) as shape,
-            script(shape, telegram, work / f"script-{n}") as services,
+            script(shape, work / f"script-{n}", admin_ids=str(ADMIN)) as services,
         ):
             await shape.wait_leader()
             admin = await person(services, telegram, ADMIN, admin=True, name="Root")

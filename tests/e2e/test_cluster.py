@@ -21,7 +21,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,17 +35,13 @@ from pyftpdlib.handlers import FTPHandler, ThrottledDTPHandler
 from pyftpdlib.ioloop import IOLoop
 from pyftpdlib.servers import ThreadedFTPServer
 
-from bot.factory import create_bot, webhook_secret
-from bot.gateway import BotGateway
-from bot.i18n import create_i18n
-from bot.notifier import BotNotifier
+from bot.factory import webhook_secret
 from services.accounts.users import UserView
-from services.container import Services, build_services
-from services.core import db
+from services.container import Services
 from services.core.models import Station, StationFile, StationPoll, Transfer, TransferStatus
 from services.core.settings import load_settings
 from services.messaging.delivery import IN_DOUBT
-from tests.support.cluster import ClusterShape
+from tests.support.cluster import ClusterShape, script
 from tests.support.ftp_servers import LOGIN, PASSWORD
 from tests.support.people import bearer, make_user
 from tests.support.pg import Cluster
@@ -117,40 +113,6 @@ def counting_server(root: Path, rate: int = 0) -> Iterator[tuple[int, Sessions]]
 # ---- the test's own view of the cluster's database ---------------------------------------------
 
 
-@contextlib.asynccontextmanager
-async def script(shape: ClusterShape, telegram: FakeTelegram, tmp: Path) -> AsyncIterator[Services]:
-    """Services on the cluster's database, for making people, stations and tokens."""
-    settings = load_settings(
-        _env_file=None,
-        bot_token=telegram.token,
-        telegram_api_url=telegram.base_url,
-        database_url=shape.database_url,
-        data_dir=tmp,
-        storage_dir=shape.storage_dir,
-        secret_key=shape.secret_key,
-        admin_ids=str(ADMIN),
-    )
-    await db.connect(shape.database_url)
-    bot = create_bot(settings)
-    i18n = create_i18n()
-    services = build_services(
-        settings,
-        gateway=BotGateway(bot),
-        notifier_factory=lambda delivery: BotNotifier(delivery, i18n),
-        bot_probe=_always,
-        scheduler_probe=lambda: True,
-    )
-    try:
-        yield services
-    finally:
-        await bot.session.close()
-        await db.close()
-
-
-async def _always() -> bool:
-    return True
-
-
 async def add_station(
     services: Services, admin: UserView, name: str, port: int, **fields: Any
 ) -> int:
@@ -216,7 +178,7 @@ async def test_a_wizard_started_on_one_process_finishes_through_the_others(
     with counting_server(root) as (port, _):
         async with (
             ClusterShape(n=3, telegram=telegram, pg=pg_cluster) as shape,
-            script(shape, telegram, tmp_path / "script") as services,
+            script(shape, tmp_path / "script", admin_ids=str(ADMIN)) as services,
         ):
             await shape.wait_leader()
             await make_user(services, ADMIN, admin=True, name="Root")
@@ -310,7 +272,7 @@ async def test_fifty_downloads_complete_once_while_one_process_crashes_and_one_s
                 pg=pg_cluster,
                 env_extra={"DOWNLOAD_LEASE": "4", "DOWNLOAD_RETRY_DELAY": "1"},
             ) as shape,
-            script(shape, telegram, tmp_path / "script") as services,
+            script(shape, tmp_path / "script", admin_ids=str(ADMIN)) as services,
         ):
             admin = await make_user(services, ADMIN, admin=True, name="Root")
             person = await make_user(services, 7001, name="Downloader")
@@ -445,7 +407,7 @@ async def test_two_thousand_messages_arrive_once_within_telegrams_limits_while_t
                 "BOT_TOKEN_DAILY": "10000",
             },
         ) as shape,
-        script(shape, telegram, tmp_path / "script") as services,
+        script(shape, tmp_path / "script", admin_ids=str(ADMIN)) as services,
     ):
         leader = await shape.wait_leader()
         people = [await make_user(services, 7100 + i, name=f"P{i}") for i in range(50)]
@@ -552,7 +514,7 @@ async def test_polls_go_on_within_thirty_seconds_when_the_scheduling_leader_is_k
     ):
         async with (
             ClusterShape(n=3, telegram=telegram, pg=pg_cluster) as shape,
-            script(shape, telegram, tmp_path / "script") as services,
+            script(shape, tmp_path / "script", admin_ids=str(ADMIN)) as services,
         ):
             leader = await shape.wait_leader()
             admin = await make_user(services, ADMIN, admin=True, name="Root")
@@ -672,7 +634,7 @@ async def test_progress_of_a_transfer_in_one_process_reaches_watchers_on_the_oth
     with counting_server(root, rate=MiB // 4) as (port, _):
         async with (
             ClusterShape(n=3, telegram=telegram, pg=pg_cluster) as shape,
-            script(shape, telegram, tmp_path / "script") as services,
+            script(shape, tmp_path / "script", admin_ids=str(ADMIN)) as services,
         ):
             admin = await make_user(services, ADMIN, admin=True, name="Root")
             person = await make_user(services, 7002, name="Watcher")

@@ -36,7 +36,13 @@ import aiohttp
 import asyncpg
 import trustme
 
-from services.core.settings import Settings
+from bot.factory import create_bot
+from bot.gateway import BotGateway
+from bot.i18n import create_i18n
+from bot.notifier import BotNotifier
+from services.container import Services, build_services
+from services.core import db
+from services.core.settings import Settings, load_settings
 from tests.support.net import free_port
 from tests.support.pg import Cluster, temporary_cluster
 from tests.support.telegram_fake import FakeTelegram
@@ -550,3 +556,38 @@ frontend stats
         for name in ("haproxy", "redis"):
             parts.append(f"--- {name} ---\n{_tail(self.dir / f'{name}.log', lines)}")
         return "\n".join(parts)
+
+
+@contextlib.asynccontextmanager
+async def script(shape: ClusterShape, tmp: Path, *, admin_ids: str = "") -> AsyncIterator[Services]:
+    """Services on the cluster's database in this process, for making people, stations and
+    tokens as an administrator's script would (the processes see them through the database)."""
+    settings = load_settings(
+        _env_file=None,
+        bot_token=shape.fake.token,
+        telegram_api_url=shape.fake.base_url,
+        database_url=shape.database_url,
+        data_dir=tmp,
+        storage_dir=shape.storage_dir,
+        secret_key=shape.secret_key,
+        admin_ids=admin_ids,
+    )
+    await db.connect(shape.database_url)
+    bot = create_bot(settings)
+    i18n = create_i18n()
+
+    async def reachable() -> bool:
+        return True
+
+    services = build_services(
+        settings,
+        gateway=BotGateway(bot),
+        notifier_factory=lambda delivery: BotNotifier(delivery, i18n),
+        bot_probe=reachable,
+        scheduler_probe=lambda: True,
+    )
+    try:
+        yield services
+    finally:
+        await bot.session.close()
+        await db.close()
