@@ -77,6 +77,15 @@ def status(*wanted: str) -> Callable[[DownloadView], bool]:
     return lambda view: view.status in wanted
 
 
+async def let_go(worker: DownloadWorker, timeout: float = 10) -> None:
+    """Until the worker has stopped every transfer (after a pause, at its next tick)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            if not worker.running:
+                return
+            await asyncio.sleep(0.05)
+
+
 async def messages(services: Services, telegram: FakeTelegram, chat: int, wanted: str) -> list[str]:
     """What `chat` was sent, once a message with `wanted` is among it: the worker queues its
     notice just after recording the outcome, so a test that saw the outcome may be first."""
@@ -135,7 +144,7 @@ async def test_pause_keeps_the_part_and_start_resumes_from_it_over_ftps(
         assert moving.status == "downloading" and moving.speed > 0 and moving.eta is not None
         paused = await services.downloads.pause(alice, view.id)
         assert paused.status == "paused"
-        await asyncio.sleep(1)  # the worker notices and lets go
+        await let_go(worker)
         kept = (await current(services, view.id)).bytes_done
         part = await part_of(services, view.id)
         assert part.exists() and part.stat().st_size >= kept >= MIB
@@ -373,7 +382,7 @@ async def test_a_station_that_cannot_resume_starts_over_and_says_so(
         view, _ = await services.downloads.request(alice, ids["norest.bin"])
         await wait_until(services, view.id, lambda v: v.bytes_done >= MIB)
         await services.downloads.pause(alice, view.id)
-        await asyncio.sleep(0.5)
+        await let_go(worker)  # the part stays; starting again must try to resume from it
         await services.downloads.start(alice, view.id)
         progress: list[int] = []
 
@@ -610,11 +619,7 @@ async def test_a_pause_while_the_station_is_still_logging_in_stops_the_transfer(
             assert worker.running == 1
             await services.downloads.pause(alice, view.id)
             greet.set()  # the station logs in only now
-            async with asyncio.timeout(10):
-                while True:  # until the worker lets go of the station's connection
-                    if not worker.running:
-                        break
-                    await asyncio.sleep(0.05)
+            await let_go(worker)  # and of the station's connection
             part = await part_of(services, view.id)
             await asyncio.sleep(0.5)  # a transfer still running would be filling the part now
             assert not part.exists() or part.stat().st_size == 0
