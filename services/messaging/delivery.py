@@ -3,8 +3,9 @@
 External apps' messages and ftpgram's own notices take the same path. The queue is the `message`
 table, so a restart loses nothing: a message claimed by a process that died is queued again when
 its claim expires. Pacing stays under Telegram's limits (about 30 messages a second overall and
-one a second per chat); a 429 pauses sending for `retry_after`, 5xx and network errors back off,
-403 marks the person unreachable. Long texts go out in parts of at most 4096 characters.
+one a second per chat) as Telegram counts them, on arrival (see _Pacer); a 429 pauses sending
+for `retry_after`, 5xx and network errors back off, 403 marks the person unreachable. Long texts
+go out in parts of at most 4096 characters.
 
 Messages have an origin: "app" (sent by an external app with a bot token: that is the history
 its owner reads) or "service" (ftpgram's own notices: codes, admin notices; never listed). A
@@ -18,7 +19,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,10 +44,9 @@ from services.storage.blobs import BlobService
 
 log = logging.getLogger(__name__)
 
-# Messages per second, under Telegram's ~30: a send delayed on its way by up to 7 % of a second
-# (a busy network or event loop) still keeps any second's count under 30.
-GLOBAL_RATE = 28.0
-CHAT_INTERVAL = 1.1  # seconds between messages to one chat, over Telegram's 1
+# Sends that may count at Telegram in any one second (it allows about 30; see _Pacer).
+PER_SECOND = 29
+CHAT_INTERVAL = 1.1  # seconds from a chat's last answer to its next send (Telegram: 1 a second)
 # A sender taking over from another waits this long first: the other stops within about two
 # seconds of losing the lead (or is dead), and its last sends still count at Telegram.
 TAKEOVER_PAUSE = 3.0
@@ -150,14 +151,30 @@ def _forget_secret(row: Message) -> dict[str, Any]:
 
 
 class _Pacer:
-    """Spaces sends: a global rate, one chat at a time, and a pause after a flood limit."""
+    """Keeps sends within Telegram's limits as Telegram counts them: when they arrive.
 
-    def __init__(self, rate: float, chat_interval: float) -> None:
-        self.interval = 1.0 / rate
+    A send arrives somewhere between our call and Telegram's answer, and a busy network or event
+    loop (ours or Telegram's) moves it anywhere in between. So a send counts here from its call
+    until one second after its answer, and a call starts only while fewer than `per_second`
+    count. Whatever second Telegram looks at holds at most `per_second` sends: of those, the one
+    called last found all the others still counting when it started (each was answered after
+    that second began, which is less than a second before its call). The price is the round
+    trip: at 30 ms, 29 a second becomes 28.2. Calls are also spread 1/`per_second` apart.
+
+    One chat gets its next message `chat_interval` after the answer to its last one, so two
+    never arrive closer than that; after a 429, nothing is sent for its `retry_after`.
+    """
+
+    def __init__(self, per_second: int, chat_interval: float) -> None:
+        self.per_second = per_second
+        self.interval = 1.0 / per_second
         self.chat_interval = chat_interval
-        self.next_global = 0.0
         self.next_chat: dict[int, float] = {}
         self.paused_until = 0.0
+        self._next = 0.0  # the earliest start of the next call, on an even grid
+        self._calls = 0  # calls not answered yet
+        self._answers: deque[float] = deque()  # answers in the last second (monotonic)
+        self._answered = asyncio.Event()
         self._lock = asyncio.Lock()
 
     def chat_ready(self, chat_id: int, now: float) -> bool:
@@ -168,27 +185,41 @@ class _Pacer:
         self.next_chat[chat_id] = float("inf")
 
     def release_chat(self, chat_id: int) -> None:
-        """The spacing counts from when a message really went out."""
+        """The spacing counts from when the last message was answered."""
         self.next_chat[chat_id] = time.monotonic() + self.chat_interval
-
-    async def slot(self) -> None:
-        """Wait for the next global sending slot.
-
-        Slots are taken one at a time on a fixed grid, so a late wake-up (a busy event loop)
-        neither lets several sends out at once nor slows the average rate; after an idle spell
-        the grid starts again from now.
-        """
-        async with self._lock:
-            now = time.monotonic()
-            start = max(self.next_global, self.paused_until)
-            if start > now:
-                await asyncio.sleep(start - now)
-            else:
-                start = now
-            self.next_global = start + self.interval
 
     def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
+
+    def _free_at(self, now: float) -> float:
+        """When a call may start as far as the last second's count goes (inf: after an answer)."""
+        while self._answers and self._answers[0] <= now - 1.0:
+            self._answers.popleft()
+        if self._calls + len(self._answers) < self.per_second:
+            return now
+        return self._answers[0] + 1.0 if self._answers else float("inf")
+
+    @contextlib.asynccontextmanager
+    async def call(self) -> AsyncIterator[None]:
+        """Around one call to Telegram: waits for its turn, and counts it until a second after
+        it is answered (or fails)."""
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                due = max(self._next, self.paused_until, self._free_at(now))
+                if due <= now:
+                    break
+                self._answered.clear()
+                await wait(self._answered, due - now)
+            # On the grid even after a late wake-up; after an idle spell it starts from now.
+            self._next = max(self._next, now - self.interval) + self.interval
+            self._calls += 1
+        try:
+            yield
+        finally:
+            self._calls -= 1
+            self._answers.append(time.monotonic())
+            self._answered.set()
 
 
 class DeliveryService:
@@ -202,7 +233,7 @@ class DeliveryService:
         self._bus = bus
         self._unsubscribe: Callable[[], None] | None = None
         self._wake = asyncio.Event()
-        self._pacer = _Pacer(GLOBAL_RATE, CHAT_INTERVAL)
+        self._pacer = _Pacer(PER_SECOND, CHAT_INTERVAL)
         self._inflight: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(CONCURRENCY)
         # At most IN_DOUBT text messages are on their way at once, each claimed as it goes and
@@ -452,35 +483,33 @@ class DeliveryService:
                         if not await self._claim(row, TEXT_CLAIM, first=first):
                             return
                         first = False
-                        # Nothing between the slot and the call: a database write there would
-                        # shift sends off the pacer's grid and bunch them up at Telegram.
-                        await self._pacer.slot()
                         markup = row.reply_markup if index == len(parts) - 1 else None
-                        sent_ids.append(
-                            await self._gateway.send_text(
-                                chat,
-                                part,
-                                reply_markup=markup,
-                                silent=row.silent,
-                                disable_link_preview=row.disable_link_preview,
+                        async with self._pacer.call():
+                            sent_ids.append(
+                                await self._gateway.send_text(
+                                    chat,
+                                    part,
+                                    reply_markup=markup,
+                                    silent=row.silent,
+                                    disable_link_preview=row.disable_link_preview,
+                                )
                             )
-                        )
                         await self._record(row, sent_ids, done=index == len(parts) - 1)
             else:
                 if not await self._claim(row, FILE_CLAIM, first=True):
                     return
                 assert row.attachment_sha256 is not None
-                await self._pacer.slot()
-                sent_ids.append(
-                    await self._gateway.send_file(
-                        chat,
-                        kind=row.kind,
-                        path=self._blobs.store.local_path(row.attachment_sha256),
-                        name=row.attachment_name or "file",
-                        caption_html=render(row.text, row.format, row.title)[:1024],
-                        silent=row.silent,
+                async with self._pacer.call():
+                    sent_ids.append(
+                        await self._gateway.send_file(
+                            chat,
+                            kind=row.kind,
+                            path=self._blobs.store.local_path(row.attachment_sha256),
+                            name=row.attachment_name or "file",
+                            caption_html=render(row.text, row.format, row.title)[:1024],
+                            silent=row.silent,
+                        )
                     )
-                )
                 await self._record(row, sent_ids, done=True)
         except RetryAfter as exc:
             metrics.message("flood_limited")

@@ -59,7 +59,7 @@ from services.accounts.users import UserView
 from services.container import Services
 from services.core.models import StationFile, StoredFile
 from services.messaging.delivery import CHAT_INTERVAL as SENDER_INTERVAL
-from services.messaging.delivery import GLOBAL_RATE as SENDER_RATE
+from services.messaging.delivery import PER_SECOND as SENDER_RATE
 from services.storage.store import LocalBlobStore
 from tests.support.cluster import ClusterShape, script
 from tests.support.people import bearer, make_user

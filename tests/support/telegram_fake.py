@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import re
 import ssl
 import time
@@ -211,7 +212,8 @@ class FakeTelegram:
         self._read: dict[int, int] = defaultdict(int)
         self._changed = asyncio.Condition()
         self._failures: dict[str, list[_Failure]] = defaultdict(list)
-        self._delays: dict[str, float] = {}
+        self._delays: dict[str, tuple[float, float]] = {}
+        self._random = random.Random(1)  # the same uneven network in every run
         self._runner: web.AppRunner | None = None
         self._closing = False
         # Bots may only write to people who wrote to them first.
@@ -265,8 +267,9 @@ class FakeTelegram:
         params = await self._params(request)
         self.calls.append((method, params))
         await self._notify()
-        if delay := self._delays.get(method):
-            await asyncio.sleep(delay)
+        if method in self._delays:
+            least, spread = self._delays[method]
+            await asyncio.sleep(least + self._random.uniform(0, spread))
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
             return web.json_response(
@@ -418,9 +421,10 @@ class FakeTelegram:
                 _Failure(code, description, retry_after if code == 429 else None)
             )
 
-    def slow_down(self, method: str, seconds: float) -> None:
-        """Answer every later call of `method` only after `seconds` (a slow link)."""
-        self._delays[method] = seconds
+    def slow_down(self, method: str, seconds: float, *, spread: float = 0.0) -> None:
+        """Take every later call of `method` in only after `seconds` plus up to `spread` more,
+        at random (a slow or uneven link: calls arrive, and count, late and out of order)."""
+        self._delays[method] = (seconds, spread)
 
     def enforce_limits(self, per_second: int = 30, chat_interval: float = 1.0) -> None:
         """Answer 429 like Telegram when the bot sends more than `per_second` messages in any
