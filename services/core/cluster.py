@@ -107,19 +107,31 @@ async def holding(
 
 
 class _Roles:
+    """What both coordinators share: this process's role, who hears of its changes, and the
+    signal that a slot was given back."""
+
     def __init__(self) -> None:
-        self.leader = False
+        self._leader = False
         self._listeners: list[RoleListener] = []
+        self._freed = asyncio.Event()
+
+    @property
+    def leader(self) -> bool:
+        return self._leader
+
+    @property
+    def freed(self) -> asyncio.Event:
+        return self._freed
 
     def on_role(self, listener: RoleListener) -> None:
         self._listeners.append(listener)
-        if self.leader:
+        if self._leader:
             listener(True)
 
-    def change(self, leader: bool) -> None:
-        if leader == self.leader:
+    def _change_role(self, leader: bool) -> None:
+        if leader == self._leader:
             return
-        self.leader = leader
+        self._leader = leader
         log.info("This process %s", "leads now" if leader else "no longer leads")
         for listener in list(self._listeners):
             try:
@@ -128,34 +140,22 @@ class _Roles:
                 log.exception("A role listener failed")
 
 
-class LocalCoordinator:
+class LocalCoordinator(_Roles):
     """One process: it leads, and slots are counted in memory."""
 
     def __init__(self) -> None:
-        self._roles = _Roles()
+        super().__init__()
         self._held: dict[int, set[int]] = {}
-        self._freed = asyncio.Event()
-
-    @property
-    def freed(self) -> asyncio.Event:
-        return self._freed
-
-    @property
-    def leader(self) -> bool:
-        return self._roles.leader
 
     @property
     def healthy(self) -> bool:
         return True
 
-    def on_role(self, listener: RoleListener) -> None:
-        self._roles.on_role(listener)
-
     async def start(self) -> None:
-        self._roles.change(True)
+        self._change_role(True)
 
     async def stop(self) -> None:
-        self._roles.change(False)
+        self._change_role(False)
 
     async def try_take(self, station_id: int, limit: int, *, download: bool) -> Slot | None:
         held = self._held.setdefault(station_id, set())
@@ -172,7 +172,7 @@ class LocalCoordinator:
         self._freed.set()
 
 
-class PostgresCoordinator:
+class PostgresCoordinator(_Roles):
     """Several processes: advisory locks on one PostgreSQL connection of this process.
 
     Every `tick` the process checks its connection and, when it does not lead, tries to. When
@@ -183,29 +183,17 @@ class PostgresCoordinator:
     """
 
     def __init__(self, database_url: str, *, tick: float = 1.0) -> None:
+        super().__init__()
         self._url = database_url
         self._tick = tick
-        self._roles = _Roles()
         self._connection: Any = None  # asyncpg.Connection
         self._lock = asyncio.Lock()
         self._held: set[Slot] = set()
         self._task: asyncio.Task[None] | None = None
-        self._freed = asyncio.Event()
-
-    @property
-    def freed(self) -> asyncio.Event:
-        return self._freed
-
-    @property
-    def leader(self) -> bool:
-        return self._roles.leader
 
     @property
     def healthy(self) -> bool:
         return self._connection is not None and not self._connection.is_closed()
-
-    def on_role(self, listener: RoleListener) -> None:
-        self._roles.on_role(listener)
 
     async def start(self) -> None:
         with contextlib.suppress(OSError, ConnectionError):
@@ -219,7 +207,7 @@ class PostgresCoordinator:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self._roles.change(False)
+        self._change_role(False)
         if self._connection is not None:
             connection, self._connection = self._connection, None
             with contextlib.suppress(Exception):
@@ -270,19 +258,19 @@ class PostgresCoordinator:
     def _lost(self, exc: BaseException) -> None:
         """The connection failed (or an answer was lost, so what it holds is unknown): drop it,
         and with it every lock; `_run` connects again and takes back the slots still in use."""
-        if self._connection is not None or self._roles.leader:
+        if self._connection is not None or self._leader:
             log.warning("Coordination connection to PostgreSQL lost: %s", exc)
-        self._roles.change(False)
+        self._change_role(False)
         connection, self._connection = self._connection, None
         if connection is not None:
             connection.terminate()
 
     async def _campaign(self) -> None:
-        if self._roles.leader:
+        if self._leader:
             async with self._lock:
                 await self._connection.fetchval("SELECT 1", timeout=5)
         elif await self._try_lock(_LEADER, 0):
-            self._roles.change(True)
+            self._change_role(True)
 
     async def _try_lock(self, key: int, station_id: int) -> bool:
         async with self._lock:

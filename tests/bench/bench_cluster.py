@@ -426,7 +426,7 @@ def messages_table(runs: list[MessagesRun], messages: int, users: int) -> list[s
         f"| the machine's CPUs: busy, taken by other programs | "
         f"{median([r.use.busy for r in runs]):.0%}, {median([r.use.others for r in runs]):.0%} | |",
         f"| received a second while the apps were posting | "
-        f"{median([r.rate_posting for r in runs]):.2f} | {pace:.2f} (the sender's pace) |",
+        f"{median([r.rate_posting for r in runs]):.2f} | {pace:.2f} (the sender's ceiling) |",
         f"| received a second after | {median([r.rate_after for r in runs]):.2f} | {pace:.2f} |",
         f"| CPU s per ftpgram process, leader first | {' + '.join(f'{c:.1f}' for c in cpu)} | |",
     ]

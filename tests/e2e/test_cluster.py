@@ -40,6 +40,7 @@ from services.accounts.users import UserView
 from services.container import Services
 from services.core.models import Station, StationFile, StationPoll, Transfer, TransferStatus
 from services.core.settings import load_settings
+from services.downloads.views import part_key
 from services.messaging.delivery import IN_DOUBT
 from tests.support.cluster import ClusterShape, script
 from tests.support.ftp_servers import LOGIN, PASSWORD
@@ -148,22 +149,19 @@ async def eventually(condition: Any, timeout: float, what: str, shape: ClusterSh
     raise AssertionError(f"{what} within {timeout} s\n{shape.logs()}")
 
 
-def ftp_connections(pid: int, port: int) -> int:
-    """Open TCP connections of process `pid` to 127.0.0.1:`port` (its FTP sessions)."""
-    inodes = set()
+def open_files(pid: int) -> list[str]:
+    """What process `pid` has open: paths, and "socket:[inode]" for sockets."""
+    targets = []
     with contextlib.suppress(FileNotFoundError, PermissionError):
         for fd in os.listdir(f"/proc/{pid}/fd"):
             with contextlib.suppress(FileNotFoundError, PermissionError):
-                target = os.readlink(f"/proc/{pid}/fd/{fd}")
-                if target.startswith("socket:["):
-                    inodes.add(target[8:-1])
-    count = 0
-    for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
-        parts = line.split()
-        remote, state, inode = parts[2], parts[3], parts[9]
-        if state == "01" and inode in inodes and int(remote.split(":")[1], 16) == port:
-            count += 1
-    return count
+                targets.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+    return targets
+
+
+def parts_open(pid: int) -> set[str]:
+    """The part files process `pid` is writing, by key."""
+    return {Path(t).stem for t in open_files(pid) if t.endswith(".part")}
 
 
 # ---- conversation state -----------------------------------------------------------------------
@@ -325,16 +323,21 @@ async def test_fifty_downloads_complete_once_while_one_process_crashes_and_one_s
                 pids = {i: p.pid for i, p in enumerate(shape.processes)}
 
                 async def transferring() -> int | None:
+                    """A process well into a transfer: writing the part of one that has received
+                    a quarter of its file."""
+                    received = await Transfer.filter(
+                        status=TransferStatus.RUNNING, bytes_done__gte=MiB // 8
+                    ).only("id")
+                    keys = {part_key(t.id) for t in received}
                     for index, pid in pids.items():
-                        if ftp_connections(pid, north_port) + ftp_connections(pid, south_port):
+                        if parts_open(pid) & keys:
                             return index
                     return None
 
-                async def someone_transferring() -> bool:
+                async def under_way() -> bool:
                     return await transferring() is not None
 
-                await eventually(someone_transferring, 30, "no transfer started", shape)
-                await asyncio.sleep(0.5)  # well into the transfer: part of it is on disk
+                await eventually(under_way, 30, "no transfer got under way", shape)
                 crashed = await transferring()
                 assert crashed is not None
                 shape.processes[crashed].kill(signal.SIGKILL)
@@ -343,12 +346,7 @@ async def test_fifty_downloads_complete_once_while_one_process_crashes_and_one_s
 
                 # ...and another one is stopped in the middle of its own.
                 del pids[crashed]
-
-                async def other_transferring() -> bool:
-                    return await transferring() is not None
-
-                await eventually(other_transferring, 30, "no other transfer ran", shape)
-                await asyncio.sleep(0.5)
+                await eventually(under_way, 30, "no other transfer got under way", shape)
                 stopped = await transferring()
                 assert stopped is not None
                 shape.processes[stopped].kill(signal.SIGTERM)
