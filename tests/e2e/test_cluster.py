@@ -414,7 +414,7 @@ async def test_two_thousand_messages_arrive_once_within_telegrams_limits_while_t
         texts = {
             f"message {i} to {p.id}": 7100 + n for i in range(40) for n, p in enumerate(people)
         }
-        gate = asyncio.Semaphore(4)
+        gate = asyncio.Semaphore(8)
 
         async with shape.client() as http:
 
@@ -446,7 +446,9 @@ async def test_two_thousand_messages_arrive_once_within_telegrams_limits_while_t
             # lost, and an app sending it again would queue a second message of its own.
             await queueing
             sent = delivered()
-            assert sent < len(texts) - 800, "the sender finished before the test could begin"
+            # What follows takes about 300 sends (100, a takeover, 100, a kill); some must be
+            # left for the last leader.
+            assert sent < len(texts) - 400, "the sender finished before the test could begin"
 
             # The leader loses its coordination connection but lives on (a network cut): another
             # process leads, and the old one must not go on sending what the new one sends.
