@@ -61,7 +61,7 @@ from services.core.models import StationFile, StoredFile
 from services.messaging.delivery import CHAT_INTERVAL as SENDER_INTERVAL
 from services.messaging.delivery import PER_SECOND as SENDER_RATE
 from services.storage.store import LocalBlobStore
-from tests.support.cluster import ClusterShape, script
+from tests.support.cluster import ClusterShape, poll_through, request_downloads, script
 from tests.support.people import bearer, make_user
 from tests.support.pg import Cluster, temporary_cluster
 from tests.support.telegram_fake import FakeTelegram
@@ -489,25 +489,15 @@ async def downloads_run(
             admin_token = await services.auth.issue_token(admin.id)
             token = await services.auth.issue_token(downloader.id)
             async with shape.client() as http:
-                async with http.post(
-                    f"{shape.lb_url}/api/v1/admin/stations/{station.id}/poll/",
-                    headers=bearer(admin_token),
-                ) as response:
-                    assert response.status == 200, await response.text()
-                files = await StationFile.filter(station_id=station.id).values_list("id", flat=True)
+                await poll_through(shape, http, admin_token, [station.id])
+                files = [f.id for f in await StationFile.filter(station_id=station.id).only("id")]
                 assert len(files) == len(FILES), files
                 await asyncio.to_thread(wait_quiet)
                 pids = [p.pid for p in shape.processes]
                 cpu_before = [process_cpu(pid) for pid in pids]
                 machine = cpu_snapshot()
                 start = time.monotonic()
-                for file_id in files:
-                    async with http.post(
-                        f"{shape.lb_url}/api/v1/downloads/",
-                        json={"station_file_id": file_id},
-                        headers=bearer(token),
-                    ) as response:
-                        assert response.status == 201, await response.text()
+                await request_downloads(shape, http, token, files)
                 deadline = start + 600
                 while True:
                     async with http.get(

@@ -42,7 +42,7 @@ from services.core.models import Station, StationFile, StationPoll, Transfer, Tr
 from services.core.settings import load_settings
 from services.downloads.views import part_key
 from services.messaging.delivery import IN_DOUBT
-from tests.support.cluster import ClusterShape, script
+from tests.support.cluster import ClusterShape, poll_through, request_downloads, script
 from tests.support.ftp_servers import LOGIN, PASSWORD
 from tests.support.people import bearer, make_user
 from tests.support.pg import Cluster
@@ -286,21 +286,10 @@ async def test_fifty_downloads_complete_once_while_one_process_crashes_and_one_s
             admin_token = await services.auth.issue_token(admin.id)
             token = await services.auth.issue_token(person.id)
             async with shape.client() as http:
-                for station_id in stations.values():
-                    async with http.post(
-                        f"{shape.lb_url}/api/v1/admin/stations/{station_id}/poll/",
-                        headers=bearer(admin_token),
-                    ) as response:
-                        assert response.status == 200, await response.text()
-                files = await StationFile.all().values_list("id", flat=True)
+                await poll_through(shape, http, admin_token, stations.values())
+                files = [row.id for row in await StationFile.all().only("id")]
                 assert len(files) == 50
-                for file_id in files:
-                    async with http.post(
-                        f"{shape.lb_url}/api/v1/downloads/",
-                        json={"station_file_id": file_id},
-                        headers=bearer(token),
-                    ) as response:
-                        assert response.status == 201, await response.text()
+                await request_downloads(shape, http, token, files)
 
                 async def downloads() -> list[dict[str, Any]]:
                     # A request in flight to a process that dies is lost: asked again, as a

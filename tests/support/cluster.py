@@ -44,6 +44,7 @@ from services.container import Services, build_services
 from services.core import db
 from services.core.settings import Settings, load_settings
 from tests.support.net import free_port
+from tests.support.people import bearer
 from tests.support.pg import Cluster, temporary_cluster
 from tests.support.telegram_fake import FakeTelegram
 
@@ -591,3 +592,28 @@ async def script(shape: ClusterShape, tmp: Path, *, admin_ids: str = "") -> Asyn
     finally:
         await bot.session.close()
         await db.close()
+
+
+async def poll_through(
+    shape: ClusterShape, http: aiohttp.ClientSession, admin_token: str, station_ids: Iterable[int]
+) -> None:
+    """An admin polls each station now ("Poll now"), through the load balancer."""
+    for station_id in station_ids:
+        async with http.post(
+            f"{shape.lb_url}/api/v1/admin/stations/{station_id}/poll/",
+            headers=bearer(admin_token),
+        ) as response:
+            assert response.status == 200, await response.text()
+
+
+async def request_downloads(
+    shape: ClusterShape, http: aiohttp.ClientSession, token: str, file_ids: Iterable[int]
+) -> None:
+    """A person asks for each station file, through the load balancer."""
+    for file_id in file_ids:
+        async with http.post(
+            f"{shape.lb_url}/api/v1/downloads/",
+            json={"station_file_id": file_id},
+            headers=bearer(token),
+        ) as response:
+            assert response.status == 201, await response.text()
