@@ -16,6 +16,7 @@ or has failed for good, the text is erased, so no history, API answer or backup 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import logging
 import time
@@ -47,6 +48,8 @@ log = logging.getLogger(__name__)
 # Sends that may count at Telegram in any one second (it allows about 30; see _Pacer).
 PER_SECOND = 29
 CHAT_INTERVAL = 1.1  # seconds from a chat's last answer to its next send (Telegram: 1 a second)
+# A send that got no answer may still arrive at Telegram: it counts this many seconds longer.
+UNSURE = 2.0
 # A sender taking over from another waits this long first: the other stops within about two
 # seconds of losing the lead (or is dead), and its last sends still count at Telegram.
 TAKEOVER_PAUSE = 3.0
@@ -58,6 +61,8 @@ FILE_CLAIM = timedelta(minutes=15)
 MAX_ATTEMPTS = 8
 BATCH = 200
 CONCURRENCY = 32
+# Files uploading at once: each counts for its whole upload, and texts (codes) need the rest.
+FILE_UPLOADS = 4
 IDLE_WAIT = 30.0
 
 
@@ -151,18 +156,27 @@ def _forget_secret(row: Message) -> dict[str, Any]:
 
 
 class _Pacer:
-    """Keeps sends within Telegram's limits as Telegram counts them: when they arrive.
+    """Keeps the queue's sends within Telegram's limits as Telegram counts them: on arrival.
 
     A send arrives somewhere between our call and Telegram's answer, and a busy network or event
     loop (ours or Telegram's) moves it anywhere in between. So a send counts here from its call
     until one second after its answer, and a call starts only while fewer than `per_second`
-    count. Whatever second Telegram looks at holds at most `per_second` sends: of those, the one
-    called last found all the others still counting when it started (each was answered after
-    that second began, which is less than a second before its call). The price is the round
-    trip: at 30 ms, 29 a second becomes 28.2. Calls are also spread 1/`per_second` apart.
+    count. Why that holds at Telegram: take the sends arriving in any second [t, t+1) and the
+    one among them called last, at s < t+1. Every other one was answered at or after t, so
+    after s-1: when s came it was still on its way or answered within the last second, so it
+    counted. The last one started only because fewer than `per_second` counted, so that second
+    holds at most `per_second`.
 
-    One chat gets its next message `chat_interval` after the answer to its last one, so two
-    never arrive closer than that; after a 429, nothing is sent for its `retry_after`.
+    A call that got no answer (a timeout, a lost connection, a cancellation) may still land
+    after we gave up on it: it counts for `UNSURE` seconds more. The rate this allows is
+    `per_second` / (1 + round trip): 28.2 a second at 30 ms (less the database's share: about
+    27 with four calls on their way at once). Calls are spread about 1/`per_second` apart on
+    average; two may start together after a lull.
+
+    Two rules are kept around `call()`, not in it: one chat gets its next message
+    `chat_interval` after the answer to its last (`hold_chat`/`release_chat`), and after a 429
+    nothing is sent for its `retry_after` (`pause`). Direct answers to a person's own command
+    (bot handlers) are not paced: they come at that person's pace, within the spare second.
     """
 
     def __init__(self, per_second: int, chat_interval: float) -> None:
@@ -192,7 +206,8 @@ class _Pacer:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
 
     def _free_at(self, now: float) -> float:
-        """When a call may start as far as the last second's count goes (inf: after an answer)."""
+        """When a call may start as far as the last second's count goes (inf: not until some
+        call is answered)."""
         while self._answers and self._answers[0] <= now - 1.0:
             self._answers.popleft()
         if self._calls + len(self._answers) < self.per_second:
@@ -214,11 +229,17 @@ class _Pacer:
             # On the grid even after a late wake-up; after an idle spell it starts from now.
             self._next = max(self._next, now - self.interval) + self.interval
             self._calls += 1
+        answered = False
         try:
             yield
+            answered = True
+        except (RetryAfter, Unreachable, Rejected):
+            answered = True  # Telegram's own answers
+            raise
         finally:
             self._calls -= 1
-            self._answers.append(time.monotonic())
+            # Kept in order: a call that got no answer counts on past later ones.
+            bisect.insort(self._answers, time.monotonic() + (0.0 if answered else UNSURE))
             self._answered.set()
 
 
@@ -240,6 +261,7 @@ class DeliveryService:
         # recorded as soon as Telegram answers: those are all a process that dies can leave
         # with an unknown fate. (One at a time would bound the rate by Telegram's latency.)
         self._sending = asyncio.Semaphore(IN_DOUBT)
+        self._uploading = asyncio.Semaphore(FILE_UPLOADS)
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -496,21 +518,22 @@ class DeliveryService:
                             )
                         await self._record(row, sent_ids, done=index == len(parts) - 1)
             else:
-                if not await self._claim(row, FILE_CLAIM, first=True):
-                    return
-                assert row.attachment_sha256 is not None
-                async with self._pacer.call():
-                    sent_ids.append(
-                        await self._gateway.send_file(
-                            chat,
-                            kind=row.kind,
-                            path=self._blobs.store.local_path(row.attachment_sha256),
-                            name=row.attachment_name or "file",
-                            caption_html=render(row.text, row.format, row.title)[:1024],
-                            silent=row.silent,
+                async with self._uploading:
+                    if not await self._claim(row, FILE_CLAIM, first=True):
+                        return
+                    assert row.attachment_sha256 is not None
+                    async with self._pacer.call():
+                        sent_ids.append(
+                            await self._gateway.send_file(
+                                chat,
+                                kind=row.kind,
+                                path=self._blobs.store.local_path(row.attachment_sha256),
+                                name=row.attachment_name or "file",
+                                caption_html=render(row.text, row.format, row.title)[:1024],
+                                silent=row.silent,
+                            )
                         )
-                    )
-                await self._record(row, sent_ids, done=True)
+                    await self._record(row, sent_ids, done=True)
         except RetryAfter as exc:
             metrics.message("flood_limited")
             self._pacer.pause(exc.seconds)

@@ -3,11 +3,13 @@ uneven link moves away from when ftpgram sent."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 
 from services.container import Services
 from services.core.models import Message
+from services.messaging.delivery import UNSURE, Transient, _Pacer
 from tests.support.people import make_user
 from tests.support.telegram_fake import FakeTelegram
 
@@ -48,3 +50,30 @@ async def test_an_uneven_link_never_brings_a_429_and_costs_little_speed(
     # The pace is 29 a second less the round trip's share of the second each send counts for:
     # about 27 here (4.5 s). One call at a time, 75 ms each on average, would be 13 a second.
     assert elapsed < USERS * EACH / 16, f"{USERS * EACH} messages took {elapsed:.1f} s"
+
+
+async def test_a_send_that_got_no_answer_counts_on_as_it_may_still_arrive() -> None:
+    """A call given up on (a timeout, a lost connection) may reach Telegram afterwards: the next
+    sends wait as if it had been answered UNSURE seconds later."""
+
+    async def send(pacer: _Pacer, outcome: Exception | None = None) -> float:
+        """A call that is answered at once (or fails with `outcome`); when it ended."""
+        with contextlib.suppress(Transient):
+            async with pacer.call():
+                if outcome is not None:
+                    raise outcome
+        return time.monotonic()
+
+    answered = _Pacer(per_second=3, chat_interval=1.0)
+    first = await send(answered)
+    await send(answered)
+    await send(answered)
+    fourth = await send(answered)
+    assert 0.99 <= fourth - first < 1.5  # a second after the first answer: three a second
+
+    unsure = _Pacer(per_second=3, chat_interval=1.0)
+    first = await send(unsure, Transient("timed out"))
+    await send(unsure, Transient("timed out"))
+    await send(unsure, Transient("timed out"))
+    fourth = await send(unsure)
+    assert UNSURE + 0.99 <= fourth - first < UNSURE + 1.5
