@@ -43,7 +43,7 @@ from services.core.settings import load_settings
 from services.downloads.views import part_key
 from services.messaging.delivery import IN_DOUBT
 from tests.support.cluster import ClusterShape, poll_through, request_downloads, script
-from tests.support.ftp_servers import LOGIN, PASSWORD
+from tests.support.ftp_servers import LOGIN, PASSWORD, serving
 from tests.support.people import bearer, make_user
 from tests.support.pg import Cluster
 from tests.support.telegram_fake import FakeTelegram
@@ -98,17 +98,9 @@ def counting_server(root: Path, rate: int = 0) -> Iterator[tuple[int, Sessions]]
     Handler.passive_ports = None
     if rate:
         Handler.dtp_handler = type("Dtp", (ThrottledDTPHandler,), {"write_limit": rate})
-    # An IOLoop of its own: pyftpdlib's shared one is closed by whichever server stops first.
     server = ThreadedFTPServer(("127.0.0.1", 0), Handler, ioloop=IOLoop())
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"timeout": 0.05, "blocking": True}, daemon=True
-    )
-    thread.start()
-    try:
+    with serving(server):
         yield server.socket.getsockname()[1], sessions
-    finally:
-        server.close_all()
-        thread.join(timeout=5)
 
 
 # ---- the test's own view of the cluster's database ---------------------------------------------

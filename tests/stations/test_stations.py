@@ -176,10 +176,12 @@ async def test_a_connection_limited_station_backs_off_and_admins_hear_on_change_
 ) -> None:
     admin, _ = people
     put(ftp_root, "a.dat", b"a", age=DAY)
-    # pyftpdlib counts data connections too: two clients' control connections fill it.
+    # pyftpdlib lets a client in while no more than `max_connections` are open, and counts a
+    # session only once it has started: three clients fill two, and a poll is refused at once
+    # (with two, the poll's own session would race pyftpdlib's count of it).
     with pyftpdlib_server(ftp_root, max_connections=2) as endpoint:
         station = await add_station(services, admin, endpoint, poll_interval=60)
-        occupants = [ftplib.FTP(), ftplib.FTP()]
+        occupants = [ftplib.FTP(), ftplib.FTP(), ftplib.FTP()]
         for occupant in occupants:
             await asyncio.to_thread(occupant.connect, endpoint.host, endpoint.port, 10)
         try:

@@ -27,6 +27,7 @@ import aioftp
 import trustme
 from pyftpdlib.authorizers import DummyAuthorizer
 from pyftpdlib.handlers import FTPHandler, ThrottledDTPHandler, TLS_FTPHandler
+from pyftpdlib.ioloop import IOLoop
 from pyftpdlib.servers import ThreadedFTPServer
 
 from tests.support.net import free_port
@@ -169,14 +170,10 @@ def pyftpdlib_server(
     handler.authorizer = authorizer
     handler.passive_ports = None
     handler.log_prefix = "pyftpdlib %(username)s: "
-    server = ThreadedFTPServer(("127.0.0.1", 0), handler)
+    server = ThreadedFTPServer(("127.0.0.1", 0), handler, ioloop=IOLoop())
     server.max_cons = max_connections
     port = server.socket.getsockname()[1]
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"timeout": 0.1, "blocking": True}, daemon=True
-    )
-    thread.start()
-    try:
+    with serving(server):
         yield FtpEndpoint(
             f"pyftpdlib-{tls}-{encoding}",
             "127.0.0.1",
@@ -188,9 +185,34 @@ def pyftpdlib_server(
             encoding=encoding,
             ca_file=certs.ca_file if certs else None,
         )
+
+
+@contextlib.contextmanager
+def serving(server: ThreadedFTPServer) -> Iterator[None]:
+    """Run a pyftpdlib server on a thread of its own for the block. That thread also closes it:
+    closed from another thread, its poll would meet a closed descriptor (EBADF). Each server
+    needs an IOLoop of its own: pyftpdlib's shared one is closed by whichever server stops
+    first."""
+    # pyftpdlib shares these between every server of the class: one server's close would end
+    # the sessions of all the others.
+    server._exit = threading.Event()
+    server._lock = threading.Lock()
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            while not stop.is_set():
+                server.serve_forever(timeout=0.05, blocking=False, handle_exit=False)
+        finally:
+            server.close_all()
+
+    thread = threading.Thread(target=run, name="pyftpdlib", daemon=True)
+    thread.start()
+    try:
+        yield
     finally:
-        server.close_all()
-        thread.join(timeout=5)
+        stop.set()
+        thread.join(timeout=10)
 
 
 def _aborting(dtp: Any, limit: int) -> Any:
