@@ -25,15 +25,12 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from api.app import create_app
-from bot.factory import create_bot
-from bot.gateway import BotGateway
-from bot.i18n import create_i18n
-from bot.notifier import BotNotifier
 from ftpgram.app import Application
-from services.container import Services, build_services
+from services.container import Services
 from services.core import db
 from services.core.settings import Settings, load_settings
 from services.downloads.worker import DownloadWorker
+from tests.support.application import bot_services
 from tests.support.ftp_servers import Certificates, certificates
 from tests.support.people import ACTIVE_TELEGRAM
 from tests.support.pg import Cluster, temporary_cluster
@@ -152,24 +149,10 @@ def settings(database_url: str, telegram: FakeTelegram, tmp_path: Path) -> Setti
 @pytest.fixture
 async def services(settings: Settings, connected: str) -> AsyncIterator[Services]:
     """The service layer alone, its notices sent by a real bot to the fake Telegram server."""
-
-    async def bot_ok() -> bool:
-        return True
-
-    bot = create_bot(settings)
-    i18n = create_i18n()
-    built = build_services(
-        settings,
-        gateway=BotGateway(bot),
-        notifier_factory=lambda delivery: BotNotifier(delivery, i18n),
-        bot_probe=bot_ok,
-        scheduler_probe=lambda: True,
-        timing=FAST,
-    )
-    await built.delivery.start()
-    yield built
-    await built.delivery.stop()
-    await bot.session.close()
+    async with bot_services(settings, timing=FAST) as built:
+        await built.delivery.start()
+        yield built
+        await built.delivery.stop()
 
 
 @pytest.fixture

@@ -292,12 +292,14 @@ async def test_fifty_downloads_complete_once_while_one_process_crashes_and_one_s
                                 f"{shape.lb_url}/api/v1/downloads/?per_page=100",
                                 headers=bearer(token),
                             ) as response:
-                                if response.status in (502, 503):
-                                    continue
-                                assert response.status == 200, await response.text()
-                                items: list[dict[str, Any]] = (await response.json())["items"]
-                                return items
-                        await asyncio.sleep(0.5)
+                                if response.status not in (502, 503):
+                                    assert response.status == 200, await response.text()
+                                    items: list[dict[str, Any]] = (await response.json())["items"]
+                                    return items
+                        # Once HAProxy sends requests only to the processes still running.
+                        await shape.wait_balanced(
+                            i for i, p in enumerate(shape.processes) if p.running
+                        )
                     raise AssertionError(f"the downloads could not be listed\n{shape.logs()}")
 
                 # A process in the middle of a transfer crashes...

@@ -36,13 +36,10 @@ import aiohttp
 import asyncpg
 import trustme
 
-from bot.factory import create_bot
-from bot.gateway import BotGateway
-from bot.i18n import create_i18n
-from bot.notifier import BotNotifier
-from services.container import Services, build_services
+from services.container import Services
 from services.core import db
 from services.core.settings import Settings, load_settings
+from tests.support.application import bot_services
 from tests.support.net import free_port
 from tests.support.people import bearer
 from tests.support.pg import Cluster, temporary_cluster
@@ -574,23 +571,10 @@ async def script(shape: ClusterShape, tmp: Path, *, admin_ids: str = "") -> Asyn
         admin_ids=admin_ids,
     )
     await db.connect(shape.database_url)
-    bot = create_bot(settings)
-    i18n = create_i18n()
-
-    async def reachable() -> bool:
-        return True
-
-    services = build_services(
-        settings,
-        gateway=BotGateway(bot),
-        notifier_factory=lambda delivery: BotNotifier(delivery, i18n),
-        bot_probe=reachable,
-        scheduler_probe=lambda: True,
-    )
     try:
-        yield services
+        async with bot_services(settings) as services:
+            yield services
     finally:
-        await bot.session.close()
         await db.close()
 
 
