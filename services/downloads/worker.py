@@ -43,7 +43,7 @@ from services.core.models import (
     TransferStatus,
 )
 from services.downloads.requests import DownloadService
-from services.downloads.views import ACTIVE, TRANSFER_LIVE, TRANSFER_RESTING, part_key, utcnow
+from services.downloads.views import ACTIVE, TRANSFER_RESTING, part_key, utcnow
 from services.ftp.client import FtpError, FtpSession
 from services.ftp.transfer import PartFile, Receiver, WriteFailed
 from services.storage.files import read_head
@@ -579,8 +579,12 @@ class DownloadWorker:
         """Repair states that a crash or a removed station can leave behind, so that no download
         waits for something that will never happen."""
         now = utcnow()
-        # Transfers queued or running that nobody wants any more.
-        for transfer in await Transfer.filter(status__in=TRANSFER_LIVE):
+        # Transfers queued, or running without a live worker, that nobody wants any more. One
+        # whose worker is alive is left to it: between handing the file to its downloads and
+        # marking itself completed, it is wanted by nobody, and idling it then would lose that.
+        for transfer in await Transfer.filter(
+            Q(status=TransferStatus.QUEUED) | Q(status=TransferStatus.RUNNING, lease_until__lt=now)
+        ):
             if not await Download.filter(transfer_id=transfer.id, status__in=ACTIVE).exists():
                 await self.completion.release(transfer.id)
         # Downloads whose transfer was removed with its station or file.

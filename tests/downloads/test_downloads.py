@@ -11,6 +11,7 @@ import hashlib
 import os
 import sys
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -625,3 +626,32 @@ async def test_a_pause_while_the_station_is_still_logging_in_stops_the_transfer(
             assert not part.exists() or part.stat().st_size == 0
             paused = await current(services, view.id)
             assert (paused.status, paused.bytes_done) == ("paused", 0)
+
+
+async def test_housekeeping_leaves_a_transfer_its_worker_is_finishing(
+    services: Services,
+    people: tuple[UserView, UserView, UserView],
+    ftp_root: Path,
+    certs: Certificates,
+) -> None:
+    """A worker hands the file to every download, then marks the transfer completed. In between
+    nobody wants the transfer; housekeeping (in this or another process) must not idle it then,
+    or the completed file is recorded as never fetched and fetched again for the next person."""
+    admin, alice, _bob = people
+    with pyftpdlib_server(ftp_root) as endpoint:
+        ids = await station_files(services, admin, endpoint, {"pass.bin": blob(1000, seed=40)})
+    view, _ = await services.downloads.request(alice, ids["pass.bin"])
+    transfer_id = (await Download.get(id=view.id)).transfer_id
+    now = datetime.now(UTC)
+    await Transfer.filter(id=transfer_id).update(
+        status="running", claim="another worker", lease_until=now + timedelta(seconds=30)
+    )
+    await Download.filter(id=view.id).update(status="completed", finished_at=now)
+    housekeeper = DownloadWorker(services.downloads, concurrency=1, retries=1, retry_delay=1)
+    await housekeeper.reconcile()
+    kept = await Transfer.get(id=transfer_id)
+    assert (kept.status, kept.claim) == ("running", "another worker")
+    # The same transfer of a worker that died (its lease ran out) is let go.
+    await Transfer.filter(id=transfer_id).update(lease_until=now - timedelta(seconds=1))
+    await housekeeper.reconcile()
+    assert (await Transfer.get(id=transfer_id)).status == "idle"
